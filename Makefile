@@ -1,0 +1,55 @@
+# The README's two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The team's shared folder (benchmarks); ../shared beside a clone, as in CI.
+AIRLINE_SHARED_DIR ?= $(abspath $(firstword $(wildcard ../shared /work/shared)))
+export AIRLINE_SHARED_DIR
+
+# Tests always run against the real services.
+TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/airline} \
+	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
+
+.PHONY: run test install lint format services demo bench-load clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py load_scenario scenarios/contract/demo.json --replace --rebase today
+	$(BIN)/python manage.py create_demo_operator
+
+run: demo
+	@echo ""
+	@echo "  Operations control:  http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Stop with Ctrl-C."
+	@echo ""
+	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+services:
+	@scripts/check_services.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install services lint
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var

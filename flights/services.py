@@ -1,0 +1,82 @@
+"""Every write to flights: disruptions recorded in one transaction each.
+
+Admin actions, the ``disrupt`` command, delay drills and the API all call these
+functions, so a disruption is recorded the same way whoever causes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from .models import Flight, FlightStatus
+from .reasons import DEFAULT_REASON, REASONS
+
+MAX_DELAY_MINUTES = 2880
+
+
+class DisruptionError(ValueError):
+    """A disruption that cannot be applied to this flight (nothing was changed)."""
+
+
+def _locked(flight: Flight) -> Flight:
+    """Re-read the flight under a row lock so concurrent disruptions apply one after another."""
+    return Flight.objects.select_for_update().select_related("origin", "destination").get(pk=flight.pk)
+
+
+def _check_reason(reason: str) -> str:
+    if reason not in REASONS:
+        raise DisruptionError(f"unknown reason code {reason!r}; expected one of {', '.join(REASONS)}")
+    return reason
+
+
+@transaction.atomic
+def delay_flight(*, flight: Flight, delay_minutes: int, reason: str = DEFAULT_REASON) -> Flight:
+    """Set the departure delay against the schedule (absolute minutes; 0 restores the schedule)."""
+    _check_reason(reason)
+    if isinstance(delay_minutes, bool) or not isinstance(delay_minutes, int):
+        raise DisruptionError("the delay must be a whole number of minutes")
+    if not 0 <= delay_minutes <= MAX_DELAY_MINUTES:
+        raise DisruptionError(f"the delay must be between 0 and {MAX_DELAY_MINUTES} minutes, not {delay_minutes}")
+    flight = _locked(flight)
+    if flight.status == FlightStatus.CANCELLED:
+        raise DisruptionError(f"{flight} is cancelled and cannot be delayed")
+    shift = dt.timedelta(minutes=delay_minutes)
+    flight.estimated_departure = flight.scheduled_departure + shift
+    flight.estimated_arrival = flight.scheduled_arrival + shift
+    flight.status = FlightStatus.DELAYED if delay_minutes else FlightStatus.SCHEDULED
+    flight.delay_reason = reason if delay_minutes else ""
+    flight.save(update_fields=["estimated_departure", "estimated_arrival", "status", "delay_reason", "updated_at"])
+    return flight
+
+
+@transaction.atomic
+def cancel_flight(*, flight: Flight, reason: str = DEFAULT_REASON) -> Flight:
+    """Cancel a flight."""
+    _check_reason(reason)
+    flight = _locked(flight)
+    if flight.status == FlightStatus.CANCELLED:
+        raise DisruptionError(f"{flight} is already cancelled")
+    flight.status = FlightStatus.CANCELLED
+    flight.delay_reason = reason
+    flight.save(update_fields=["status", "delay_reason", "updated_at"])
+    return flight
+
+
+@transaction.atomic
+def change_gate(*, flight: Flight, gate: str, terminal: str | None = None) -> Flight:
+    """Move a flight to another gate (and terminal, when given)."""
+    gate = gate.strip().upper()
+    if not gate or len(gate) > 8:
+        raise DisruptionError("a gate is 1 to 8 characters")
+    if terminal is not None and len(terminal.strip()) > 8:
+        raise DisruptionError("a terminal is at most 8 characters")
+    flight = _locked(flight)
+    if flight.status == FlightStatus.CANCELLED:
+        raise DisruptionError(f"{flight} is cancelled; its gate cannot change")
+    flight.gate = gate
+    if terminal is not None:
+        flight.terminal = terminal.strip().upper()
+    flight.save(update_fields=["gate", "terminal", "updated_at"])
+    return flight

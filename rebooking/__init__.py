@@ -1,0 +1,1 @@
+"""The rebooking app."""

@@ -1,0 +1,1 @@
+"""Models of the rebooking app (filled by a later issue)."""

@@ -1,0 +1,1 @@
+"""Scenario import and outcome export: the data contract (../shared/contract)."""

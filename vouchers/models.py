@@ -1,0 +1,1 @@
+"""Models of the vouchers app (filled by a later issue)."""
