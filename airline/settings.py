@@ -119,12 +119,47 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# At-least-once: a message is acknowledged after its task ran, and requeued if
+# the worker process dies; handlers are idempotent so the effect is exactly once.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing fails fast when the broker is down: the outbox relay sends later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+if REDIS_URL:
+    # No countdown or ETA is ever longer than this (see EVENTS_MAX_COUNTDOWN_SECONDS).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 1800,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
 SUBSCRIBER_QUEUES = ("rebooking", "vouchers", "lodging", "partners", "notifications")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "events", *SUBSCRIBER_QUEUES)]
+# Subscriber deliveries go to the queue their subscriber registered (events.registry);
+# the backbone's own tasks run on "events".
+CELERY_TASK_ROUTES = {"events.relay": {"queue": "events"}}
+CELERY_BEAT_SCHEDULE = {
+    "events-relay": {"task": "events.relay", "schedule": env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=5.0)},
+}
+
+# --- Event backbone ---------------------------------------------------------
+# A claimed delivery's lease; a live handler renews it every third of this.
+EVENTS_LEASE_SECONDS = env.float("EVENTS_LEASE_SECONDS", default=60.0)
+EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", default=6)
+EVENTS_RETRY_BASE_SECONDS = env.float("EVENTS_RETRY_BASE_SECONDS", default=5.0)
+EVENTS_RETRY_CAP_SECONDS = env.float("EVENTS_RETRY_CAP_SECONDS", default=600.0)
+# Retries waiting longer than this are scheduled in the database and sent by the relay.
+EVENTS_MAX_COUNTDOWN_SECONDS = env.float("EVENTS_MAX_COUNTDOWN_SECONDS", default=60.0)
+# A pending delivery sent this long ago and never started is sent again (lost message).
+EVENTS_REDISPATCH_SECONDS = env.float("EVENTS_REDISPATCH_SECONDS", default=90.0)
+EVENTS_RELAY_GRACE_SECONDS = env.float("EVENTS_RELAY_GRACE_SECONDS", default=10.0)
+EVENTS_RELAY_BATCH = env.int("EVENTS_RELAY_BATCH", default=2000)
+# Extra modules registering subscribers (the test suite adds its own).
+EVENTS_EXTRA_SUBSCRIBER_MODULES = env.list("EVENTS_EXTRA_SUBSCRIBER_MODULES", default=[])
 
 # --- Auth, i18n, static -----------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -163,7 +198,10 @@ SHARED_DIR = Path(env.str("AIRLINE_SHARED_DIR", default=str(BASE_DIR.parent / "s
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"correlation": {"()": "events.correlation.CorrelationFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [flow %(correlation_id)s] %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["correlation"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }

@@ -1,5 +1,16 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.utils.module_loading import autodiscover_modules
 
 
 class EventsConfig(AppConfig):
     name = "events"
+    verbose_name = "Events and deliveries"
+
+    def ready(self) -> None:
+        # Each consumer app registers its own handlers in <app>/subscribers.py.
+        autodiscover_modules("subscribers")
+        for module in settings.EVENTS_EXTRA_SUBSCRIBER_MODULES:
+            import_module(module)

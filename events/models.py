@@ -1,1 +1,97 @@
-"""Models of the events app (filled by a later issue)."""
+"""The outbox (``Event``) and one ``Delivery`` per (event, subscriber)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Event(models.Model):
+    """Something that happened, written in the same transaction as the change that caused it.
+
+    ``root`` is the disruption that started the chain (itself for a root event); its
+    id is the correlation id carried through every task's logs.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(max_length=64)
+    version = models.PositiveSmallIntegerField(default=1)
+    payload = models.JSONField()
+    flight = models.ForeignKey("flights.Flight", null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    caused_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="caused")
+    root = models.ForeignKey("self", on_delete=models.CASCADE, related_name="flow_events")
+    drill = models.BooleanField(default=False, help_text="Injected by a scheduled delay drill.")
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(fields=["type", "-occurred_at"], name="event_type_time_idx"),
+            models.Index(fields=["root"], name="event_root_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.payload.get('flight', '')} ({self.id})".replace(" ()", "")
+
+    @property
+    def is_root(self) -> bool:
+        return self.root_id == self.id
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed (will retry)"
+    DEAD = "dead", "Dead (gave up)"
+
+
+class Delivery(models.Model):
+    """One subscriber's handling of one event: ``pending → running → done | failed → dead``."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.CharField(max_length=64)
+    queue = models.CharField(max_length=64)
+    status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last sent to the broker.")
+    dispatch_count = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="A failed delivery retries then.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    result = models.JSONField(default=dict, blank=True, help_text="What the handler produced (counts).")
+
+    class Meta:
+        ordering = ["created_at", "subscriber"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="delivery_unique_event_subscriber"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in DeliveryStatus]), name="delivery_status_valid"
+            ),
+        ]
+        indexes = [
+            # The relay's scan: everything not finished, by status.
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="delivery_open_idx",
+                condition=Q(status__in=["pending", "running", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} ← {self.event_id} [{self.status}]"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

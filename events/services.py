@@ -1,0 +1,70 @@
+"""Publishing events: the transactional outbox."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+
+from . import catalogue, registry
+from .dispatch import dispatch_on_commit
+from .models import Delivery, DeliveryStatus, Event
+
+
+class NotInTransaction(RuntimeError):
+    """``publish`` was called outside a transaction: the event could be lost or orphaned."""
+
+
+def publish(
+    *,
+    event_type: str,
+    payload: dict[str, Any],
+    flight_id: int | None = None,
+    caused_by: Event | None = None,
+    drill: bool = False,
+) -> Event:
+    """Write an event and one pending delivery per subscriber, in the caller's transaction.
+
+    The deliveries are sent to their queues once the transaction commits; if the
+    broker is unreachable then, the relay sends them later. The payload is
+    round-tripped through JSON so nothing relies on non-JSON types.
+    """
+    if not connection.in_atomic_block:
+        raise NotInTransaction("publish() must run inside the transaction of the change it reports")
+    spec = catalogue.spec_for(event_type)
+    payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    spec.check(payload)
+    event_id = uuid.uuid4()
+    event = Event.objects.create(
+        id=event_id,
+        type=event_type,
+        version=spec.version,
+        payload=payload,
+        flight_id=flight_id,
+        caused_by=caused_by,
+        root_id=caused_by.root_id if caused_by else event_id,
+        drill=drill or bool(caused_by and caused_by.drill),
+    )
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(event=event, subscriber=s.subscriber, queue=s.queue) for s in registry.subscriptions_for(event_type)
+    )
+    dispatch_on_commit(deliveries)
+    return event
+
+
+@transaction.atomic
+def redeliver(delivery_ids: list[int]) -> int:
+    """Give failed or dead deliveries a fresh set of attempts and send them again (operator action)."""
+    deliveries = list(
+        Delivery.objects.select_for_update().filter(
+            id__in=delivery_ids, status__in=[DeliveryStatus.FAILED, DeliveryStatus.DEAD]
+        )
+    )
+    Delivery.objects.filter(id__in=[d.id for d in deliveries]).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None, finished_at=None, dispatched_at=None
+    )
+    dispatch_on_commit(deliveries)
+    return len(deliveries)

@@ -1,0 +1,69 @@
+"""Real Celery worker processes for tests, talking to the test database and Redis."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """The environment for a project process that must see the test database."""
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        REDIS_URL=settings.REDIS_URL,
+    )
+    env.update(overrides)
+    return env
+
+
+class WorkerProcess:
+    """``celery -A airline worker`` on every queue, as its own process group (so it can be SIGKILLed whole)."""
+
+    def __init__(self, log_path: Path, concurrency: int = 2, **env: str) -> None:
+        self.log_path = log_path
+        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "airline", "worker", "--loglevel", "INFO",
+             "--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=child_env(**env), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        wait_for(lambda: b"ready." in log_path.read_bytes(), timeout=30, what="the worker to start")
+
+    def kill(self) -> None:
+        """SIGKILL the worker and all its pool processes at once."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self._log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._log.close()
+
+
+def wait_for(predicate: Callable[[], object], *, timeout: float, what: str, interval: float = 0.1) -> None:
+    """Poll ``predicate`` until it is truthy; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
