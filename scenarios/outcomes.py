@@ -1,0 +1,87 @@
+"""The outcome document (contract: outcomes.schema.json): what happened to every passenger.
+
+Each section is built by its own function; a feature that produces a section's
+facts replaces that function's body. Until then a section is an empty list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from events.selectors import disruptions as disruption_events
+from events.selectors import flow_deliveries, status_of_annotated
+
+FORMAT = "airline-disruption-outcomes/1"
+
+Section = list[dict[str, Any]]
+
+
+def disruptions() -> Section:
+    """Every disruption (root flight event) with its flow's deliveries and overall status.
+
+    ``deliveries`` covers the chained events too; each names the event type it handled.
+    """
+    events = list(disruption_events().filter(type__startswith="flight.").order_by("occurred_at"))
+    deliveries = flow_deliveries([e.id for e in events])
+    return [
+        {
+            "event_id": str(event.id),
+            "type": event.type,
+            "flight": event.payload["flight"],
+            "delay_minutes": event.payload.get("delay_minutes"),
+            "reason": event.payload.get("reason"),
+            "status": status_of_annotated(event),
+            "deliveries": [
+                {"subscriber": d.subscriber, "event": d.event.type, "status": d.status, "attempts": d.attempts}
+                for d in deliveries[event.id]
+            ],
+        }
+        for event in events
+    ]
+
+
+def reaccommodations() -> Section:
+    """Every disrupted passenger's old and new journey."""
+    return []
+
+
+def meal_vouchers() -> Section:
+    """Every meal voucher issued."""
+    return []
+
+
+def hotel_stays() -> Section:
+    """Every hotel night booked, or owed but unaccommodated."""
+    return []
+
+
+def compensation() -> Section:
+    """Every passenger's compensation entitlement per disrupted flight."""
+    return []
+
+
+def partner_messages() -> Section:
+    """Every message to a partner airline and its delivery."""
+    return []
+
+
+def passenger_messages() -> Section:
+    """Every message to a passenger and its delivery."""
+    return []
+
+
+SECTIONS: dict[str, Callable[[], Section]] = {
+    "disruptions": disruptions,
+    "reaccommodations": reaccommodations,
+    "meal_vouchers": meal_vouchers,
+    "hotel_stays": hotel_stays,
+    "compensation": compensation,
+    "partner_messages": partner_messages,
+    "passenger_messages": passenger_messages,
+}
+
+
+def build_outcomes() -> dict[str, Any]:
+    """The whole outcome document, every section present."""
+    return {"format": FORMAT, **{name: build() for name, build in SECTIONS.items()}}
