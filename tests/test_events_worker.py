@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from events.models import Delivery, Event
 from events.selectors import status_of
@@ -65,3 +67,22 @@ def test_a_handler_that_always_raises_goes_dead_and_is_redeliverable(worker: Wor
     wait_for(lambda: executions(event, "test-always-fails") == 2 * settings.EVENTS_MAX_ATTEMPTS, timeout=30,
              what="the redelivered attempts")  # fmt: skip
     wait_for(lambda: Delivery.objects.get(id=failing.id).status == "dead", timeout=10, what="dead again")
+
+
+def test_disrupt_wait_blocks_until_the_flow_completes_and_summarises(worker: WorkerProcess) -> None:
+    flight = FlightFactory()
+    out = io.StringIO()
+    call_command("disrupt", str(flight.designator), str(flight.service_date), "--cancel", "--reason", "WX",
+                 "--wait", "30", stdout=out)  # fmt: skip
+    text = out.getvalue()
+    assert "Flow completed." in text
+    for subscriber in ("rebooking", "vouchers", "lodging", "notifications"):
+        assert f"  {subscriber} " in text
+    assert text.count("flight.cancelled") >= 5
+
+
+def test_disrupt_wait_fails_when_the_flow_does_not_complete_in_time(worker: WorkerProcess) -> None:
+    flight = FlightFactory()
+    with pytest.raises(CommandError, match="in_progress after 0 s"):
+        call_command("disrupt", str(flight.designator), str(flight.service_date), "--delay", "30", "--wait", "0",
+                     stdout=io.StringIO())  # fmt: skip
