@@ -1,11 +1,25 @@
 """The Celery application `airline` (`celery -A airline worker` consumes every queue)."""
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "airline.settings")
 
 app = Celery("airline")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def drop_unusable_connections(**kwargs: Any) -> None:
+    """Close a database connection that broke or outlived CONN_MAX_AGE, as Django does per request.
+
+    It also re-arms the connection health check, so a connection the server
+    dropped (restart, ``pg_terminate_backend``) is replaced before the task uses it.
+    """
+    from django.db import close_old_connections
+
+    close_old_connections()
