@@ -1,0 +1,177 @@
+"""Plain value types of reaccommodation (no Django): flights, parties, candidate itineraries, chosen itineraries.
+
+The caller (the rebooking service) loads rows in bulk and builds these; the search and the optimiser only
+read them. All datetimes are timezone-aware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+CABINS = ("Y", "J", "F")
+"""Cabins from lowest to highest: a seat of a cabin can hold a passenger booked in that cabin or a lower one."""
+CABIN_LEVEL = {cabin: level for level, cabin in enumerate(CABINS)}
+PREMIUM_CABINS = frozenset({"F", "J"})
+TIER_CLASSES = {"platinum": 3, "gold": 4, "silver": 5}
+LOWEST_CLASS = 6
+PRIORITY_CLASSES = tuple(range(1, LOWEST_CLASS + 1))
+
+
+def priority_class(cabin: str, travellers: Iterable[Traveller]) -> int:
+    """The POLICY priority class (1 highest … 6) of a party booked in ``cabin``: the highest of its members.
+
+    1 any member needs assistance; 2 premium cabin (F or J on the first segment being replaced);
+    3 platinum, 4 gold, 5 silver; 6 everyone else.
+    """
+    best = 2 if cabin in PREMIUM_CABINS else LOWEST_CLASS
+    for traveller in travellers:
+        if traveller.assistance:
+            return 1
+        best = min(best, TIER_CLASSES.get(traveller.tier, LOWEST_CLASS))
+    return best
+
+
+@dataclass(frozen=True)
+class Traveller:
+    """A passenger of a party: the facts that set the party's priority."""
+
+    id: int
+    tier: str = "none"
+    assistance: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FlightOption:
+    """A flight that can carry reaccommodated passengers.
+
+    ``designator`` (e.g. "NV117/2026-11-25") is the last tie-break between itineraries, compared as a string.
+    ``departure``/``arrival`` are the ESTIMATED times. ``free_seats`` maps cabin (F/J/Y) to the seats free
+    after the seats of every passenger being moved have been released; a missing cabin has none.
+    """
+
+    id: int
+    designator: str
+    origin: str
+    destination: str
+    departure: datetime
+    arrival: datetime
+    cancelled: bool = False
+    free_seats: Mapping[str, int] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "free_seats", MappingProxyType(dict(self.free_seats)))
+
+    def free(self, cabin: str) -> int:
+        """Free seats in ``cabin``."""
+        return self.free_seats.get(cabin, 0)
+
+
+@dataclass(frozen=True)
+class Party:
+    """The passengers of one booking disrupted by one event; they travel together or not at all.
+
+    ``origin`` is the disruption point, ``available_from`` the earliest departure (cancelled: the cancelled
+    flight's scheduled departure; misconnect: its new estimated arrival plus the connecting airport's MCT),
+    ``scheduled_arrival`` the original scheduled arrival at ``destination`` (the booking's final
+    destination), ``cabin`` the cabin booked on the first segment being replaced.
+    """
+
+    booking_id: int
+    locator: str
+    travellers: tuple[Traveller, ...]
+    cabin: str
+    origin: str
+    destination: str
+    available_from: datetime
+    scheduled_arrival: datetime
+
+    def __post_init__(self) -> None:
+        if not self.travellers:
+            raise ValueError(f"party {self.locator} has no travellers")
+        if self.cabin not in CABIN_LEVEL:
+            raise ValueError(f"party {self.locator}: unknown cabin {self.cabin!r}")
+
+    @property
+    def size(self) -> int:
+        """Number of passengers."""
+        return len(self.travellers)
+
+    @property
+    def passenger_ids(self) -> tuple[int, ...]:
+        """Ids of the passengers."""
+        return tuple(traveller.id for traveller in self.travellers)
+
+    @property
+    def priority(self) -> int:
+        """Priority class, 1 (highest) … 6."""
+        return priority_class(self.cabin, self.travellers)
+
+    def cabins_on(self, flight: FlightOption) -> tuple[str, ...]:
+        """Cabins of ``flight`` that can seat the whole party: the booked one or higher, lowest first."""
+        floor = CABIN_LEVEL[self.cabin]
+        return tuple(c for c in CABINS if CABIN_LEVEL[c] >= floor and flight.free(c) >= self.size)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A valid alternative itinerary for one party: its flights in order and, per leg, the cabins (lowest
+    first) in which the whole party fits. The optimiser picks one cabin per leg."""
+
+    flights: tuple[FlightOption, ...]
+    cabins: tuple[tuple[str, ...], ...]
+
+    @property
+    def arrival(self) -> datetime:
+        """Arrival at the final destination."""
+        return self.flights[-1].arrival
+
+    def preference_key(self) -> tuple[datetime, int, tuple[str, ...]]:
+        """POLICY's tie-break order among itineraries: earliest arrival, fewest legs, flight designators."""
+        return self.arrival, len(self.flights), tuple(flight.designator for flight in self.flights)
+
+
+def delay_minutes(party: Party, arrival: datetime) -> int:
+    """Arrival delay at the final destination in whole minutes (floored).
+
+    Not clamped: an itinerary arriving before the original schedule counts negative, so among protected
+    passengers an earlier arrival is always preferred.
+    """
+    return int((arrival - party.scheduled_arrival).total_seconds() // 60)
+
+
+def upgrade_steps(party: Party, cabin: str) -> int:
+    """Cabin levels above the booked cabin (0 when seated in the booked cabin)."""
+    return CABIN_LEVEL[cabin] - CABIN_LEVEL[party.cabin]
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One flight of a chosen itinerary and the cabin the whole party sits in."""
+
+    flight: FlightOption
+    cabin: str
+
+
+@dataclass(frozen=True)
+class Itinerary:
+    """The itinerary chosen for a party."""
+
+    legs: tuple[Leg, ...]
+
+    @property
+    def flight_ids(self) -> tuple[int, ...]:
+        """Flight ids in travel order."""
+        return tuple(leg.flight.id for leg in self.legs)
+
+    @property
+    def cabins(self) -> tuple[str, ...]:
+        """Cabin per leg."""
+        return tuple(leg.cabin for leg in self.legs)
+
+    @property
+    def arrival(self) -> datetime:
+        """Arrival at the final destination."""
+        return self.legs[-1].flight.arrival

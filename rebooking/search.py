@@ -1,0 +1,82 @@
+"""Itinerary search: every one- and two-leg alternative a party may be rebooked on (POLICY, "Rebooking")."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, timedelta
+
+from .domain import Candidate, FlightOption, Party
+
+MAX_LATE_ARRIVAL = timedelta(hours=72)
+
+
+class _Departures:
+    """Flights of one city pair sorted by departure, searchable by earliest departure."""
+
+    def __init__(self, flights: list[FlightOption]) -> None:
+        self.flights = sorted(flights, key=lambda flight: (flight.departure, flight.id))
+        self.times = [flight.departure for flight in self.flights]
+
+    def between(self, earliest: datetime, latest: datetime) -> Iterator[FlightOption]:
+        """Flights departing in [earliest, latest]."""
+        for index in range(bisect_left(self.times, earliest), len(self.flights)):
+            flight = self.flights[index]
+            if flight.departure > latest:
+                return
+            yield flight
+
+
+class Network:
+    """The flights open for reaccommodation, indexed by city pair, and each airport's minimum connection time.
+
+    Build it once per disruption and ask for the candidates of every party; cancelled flights are dropped here.
+    ``min_connection`` maps every airport that can be a connecting point to its MCT in minutes.
+    """
+
+    def __init__(self, flights: Iterable[FlightOption], min_connection: Mapping[str, int]) -> None:
+        by_pair: dict[tuple[str, str], list[FlightOption]] = defaultdict(list)
+        for flight in flights:
+            if not flight.cancelled:
+                by_pair[flight.origin, flight.destination].append(flight)
+        self._pairs = {pair: _Departures(group) for pair, group in by_pair.items()}
+        self._origins_to: dict[str, set[str]] = defaultdict(set)
+        for origin, destination in by_pair:
+            self._origins_to[destination].add(origin)
+        self._min_connection = dict(min_connection)
+
+    def candidates(self, party: Party) -> tuple[Candidate, ...]:
+        """Every valid itinerary for ``party``, best first (earliest arrival, fewest legs, designators).
+
+        Valid: one or two flights, not cancelled, from the party's disruption point to its final destination;
+        first departure no earlier than ``available_from``; at a connection, the second departure no earlier
+        than the first arrival plus the connecting airport's MCT; last arrival at most 72 h after the
+        original scheduled arrival; every leg with a cabin of the booked class or higher that seats the
+        whole party.
+        """
+        latest = party.scheduled_arrival + MAX_LATE_ARRIVAL
+        found = [
+            _candidate(party, latest, flight)
+            for flight in self._flights(party.origin, party.destination, party.available_from, latest)
+        ]
+        for hub in self._origins_to.get(party.destination, ()):
+            if hub in (party.origin, party.destination):
+                continue
+            connection = timedelta(minutes=self._min_connection[hub])
+            for first in self._flights(party.origin, hub, party.available_from, latest):
+                onward = self._flights(hub, party.destination, first.arrival + connection, latest)
+                found.extend(_candidate(party, latest, first, second) for second in onward)
+        return tuple(sorted(filter(None, found), key=Candidate.preference_key))
+
+    def _flights(self, origin: str, destination: str, earliest: datetime, latest: datetime) -> Iterator[FlightOption]:
+        departures = self._pairs.get((origin, destination))
+        return departures.between(earliest, latest) if departures else iter(())
+
+
+def _candidate(party: Party, latest: datetime, *flights: FlightOption) -> Candidate | None:
+    """The candidate flying ``flights``, or None when it arrives after ``latest`` or a leg cannot seat the party."""
+    if flights[-1].arrival > latest:
+        return None
+    cabins = tuple(party.cabins_on(flight) for flight in flights)
+    return Candidate(flights=flights, cabins=cabins) if all(cabins) else None

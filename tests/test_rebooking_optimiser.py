@@ -1,0 +1,341 @@
+"""The reaccommodation optimiser against exhaustive enumeration on small networks (pure, no database)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from rebooking.domain import CABIN_LEVEL, Itinerary, Party
+from rebooking.optimiser import Plan, reaccommodate
+from rebooking.search import Network
+from tests.rebooking_factories import MCT, flight, party, rule_violations
+
+Vector = tuple[int, ...]
+
+
+def minutes_late(p: Party, arrival: datetime) -> int:
+    return int((arrival - p.scheduled_arrival).total_seconds() // 60)
+
+
+def contribution(p: Party, network: Network, itinerary: tuple[tuple[int, ...], tuple[str, ...]] | None) -> Vector:
+    """A party's share of the objective vector: (-protected, delay) per class 1..6, then tie rank, upgrades."""
+    vector = [0] * 14
+    if itinerary is None:
+        return tuple(vector)
+    flight_ids, cabins = itinerary
+    ranks = [tuple(f.id for f in c.flights) for c in network.candidates(p)]
+    arrival = next(c for c in network.candidates(p) if tuple(f.id for f in c.flights) == flight_ids).arrival
+    vector[2 * (p.priority - 1)] = -p.size
+    vector[2 * (p.priority - 1) + 1] = p.size * minutes_late(p, arrival)
+    vector[12] = ranks.index(flight_ids)
+    vector[13] = sum(p.size * (CABIN_LEVEL[c] - CABIN_LEVEL[p.cabin]) for c in cabins)
+    return tuple(vector)
+
+
+def plan_vector(parties: list[Party], network: Network, plan: Plan) -> Vector:
+    total = [0] * 14
+    for p in parties:
+        itinerary = plan.itineraries[p.booking_id]
+        chosen = None if itinerary is None else (itinerary.flight_ids, itinerary.cabins)
+        total = [a + b for a, b in zip(total, contribution(p, network, chosen), strict=True)]
+    return tuple(total)
+
+
+def options(p: Party, network: Network) -> list[tuple[tuple[int, ...], tuple[str, ...]] | None]:
+    """Unprotected, or any candidate with any cabin per leg."""
+    found: list[tuple[tuple[int, ...], tuple[str, ...]] | None] = [None]
+    for candidate in network.candidates(p):
+        ids = tuple(f.id for f in candidate.flights)
+        found += [(ids, cabins) for cabins in itertools.product(*candidate.cabins)]
+    return found
+
+
+def brute_force(parties: list[Party], network: Network, flights: list) -> Vector:
+    """The lexicographically least objective vector over every assignment that oversells no cabin."""
+    seats = {(f.id, c): f.free(c) for f in flights for c in CABIN_LEVEL}
+    choices = [[(o, contribution(p, network, o)) for o in options(p, network)] for p in parties]
+    best: list[Vector] = []
+
+    def search(k: int, total: Vector) -> None:
+        if k == len(parties):
+            if not best or total < best[0]:
+                best[:] = [total]
+            return
+        for option, share in choices[k]:
+            legs = [] if option is None else list(zip(*option, strict=True))
+            if all(seats[leg] >= parties[k].size for leg in legs):
+                for leg in legs:
+                    seats[leg] -= parties[k].size
+                search(k + 1, tuple(a + b for a, b in zip(total, share, strict=True)))
+                for leg in legs:
+                    seats[leg] += parties[k].size
+
+    search(0, (0,) * 14)
+    return best[0]
+
+
+def solve(parties: list[Party], flights: list, time_limit: float = 10.0) -> tuple[Plan, Network]:
+    network = Network(flights, MCT)
+    plan = reaccommodate(parties, network, time_limit=time_limit)
+    assert rule_violations(parties, dict(plan.itineraries), MCT) == []
+    return plan, network
+
+
+def route(plan: Plan, booking_id: int) -> tuple[tuple[int, ...], tuple[str, ...]] | None:
+    itinerary: Itinerary | None = plan.itineraries[booking_id]
+    return None if itinerary is None else (itinerary.flight_ids, itinerary.cabins)
+
+
+def test_a_class_1_party_beats_a_bigger_class_6_party_for_the_last_seats():
+    parties = [party(1, size=3), party(2, size=1, assistance=("WCHR",))]
+    plan, _ = solve(parties, [flight(1, seats={"Y": 3})])
+    assert route(plan, 2) == ((1,), ("Y",))
+    assert route(plan, 1) is None
+    assert plan.unprotected == (1,)
+    assert plan.stats.optimal
+
+
+def test_classes_in_order_premium_then_tiers():
+    parties = [party(1, tier="silver"), party(2, tier="gold"), party(3, tier="platinum"), party(4), party(5)]
+    plan, _ = solve(parties, [flight(1, seats={"Y": 2}), flight(2, departs=600, arrives=700, seats={"Y": 1})])
+    assert route(plan, 3) == ((1,), ("Y",))
+    assert route(plan, 2) == ((1,), ("Y",))
+    assert route(plan, 1) == ((2,), ("Y",))
+    assert route(plan, 4) is route(plan, 5) is None
+
+
+def test_a_lower_class_cannot_buy_its_seat_with_a_higher_class_delay():
+    # Class 1 (two parties) is fastest on E and via HUB on L; moving one of them to the late M would free L
+    # for the class 6 party, at 360 more minutes of class 1 delay: never.
+    flights = [
+        flight(1, "AAA", "BBB", 60, 180, seats={"Y": 1}),
+        flight(2, "AAA", "HUB", 60, 120, seats={"Y": 1}),
+        flight(3, "HUB", "BBB", 165, 240),
+        flight(4, "HUB", "CCC", 200, 300),
+        flight(5, "AAA", "BBB", 480, 600, seats={"Y": 1}),
+    ]
+    parties = [party(1, assistance=("WCHR",)), party(2, assistance=("WCHR",)), party(3, destination="CCC")]
+    plan, network = solve(parties, flights)
+    assert {route(plan, 1)[0], route(plan, 2)[0]} == {(1,), (2, 3)}
+    assert route(plan, 3) is None
+    assert plan_vector(parties, network, plan) == brute_force(parties, network, flights)
+
+
+def test_a_party_travels_together_or_not_at_all():
+    flights = [flight(1, seats={"Y": 2}), flight(2, departs=90, arrives=200, seats={"Y": 2, "J": 1})]
+    plan, _ = solve([party(1, size=3)], flights)
+    assert route(plan, 1) is None
+
+
+def test_nested_cabins_a_y_party_may_sit_in_j_a_j_party_never_in_y():
+    flights = [flight(1, seats={"Y": 0, "J": 1}), flight(2, "AAA", "CCC", seats={"Y": 5})]
+    plan, _ = solve([party(1, cabin="Y"), party(2, cabin="J", destination="CCC")], flights)
+    assert route(plan, 1) == ((1,), ("J",))
+    assert route(plan, 2) is None
+
+
+def test_premium_party_gets_the_j_seat_the_y_party_takes_y():
+    plan, _ = solve([party(1, cabin="Y"), party(2, cabin="J")], [flight(1, seats={"Y": 1, "J": 1})])
+    assert route(plan, 1) == ((1,), ("Y",))
+    assert route(plan, 2) == ((1,), ("J",))
+
+
+def test_no_needless_upgrade():
+    plan, _ = solve([party(1, size=2)], [flight(1, seats={"Y": 2, "J": 4, "F": 4})])
+    assert route(plan, 1) == ((1,), ("Y",))
+
+
+def test_two_leg_connection_when_the_direct_flight_is_full():
+    flights = [
+        flight(1, seats={"Y": 1}),
+        flight(2, "AAA", "HUB", 60, 120, seats={"Y": 0, "F": 2}),
+        flight(3, "HUB", "BBB", 165, 260, seats={"J": 2}),
+    ]
+    plan, _ = solve([party(1, size=2), party(2, size=1, tier="gold")], flights)
+    assert route(plan, 2) == ((1,), ("Y",))
+    assert route(plan, 1) == ((2, 3), ("F", "J"))
+
+
+def test_least_total_delay_decides_who_takes_the_contended_seat():
+    # Both class 6 and scheduled at 120; party 1 comes first in the greedy order and would take the one
+    # seat to HUB. Its other option is 60 minutes later, party 2's 300: the optimum gives party 2 the seat.
+    flights = [
+        flight(1, "AAA", "HUB", 60, 120, seats={"Y": 1}),
+        flight(2, "HUB", "BBB", 200, 300),
+        flight(3, "HUB", "CCC", 200, 300),
+        flight(4, "AAA", "BBB", 250, 360),
+        flight(5, "AAA", "CCC", 500, 600),
+    ]
+    parties = [party(1, destination="BBB"), party(2, destination="CCC")]
+    plan, network = solve(parties, flights)
+    assert route(plan, 1) == ((4,), ("Y",))
+    assert route(plan, 2) == ((1, 3), ("Y", "Y"))
+    assert plan_vector(parties, network, plan) == brute_force(parties, network, flights)
+    assert plan.stats.optimal
+    assert plan.stats.milp_solves >= 1
+
+
+def test_designator_breaks_a_tie_deterministically():
+    flights = [
+        flight(7, designator="NV0200/2026-11-25", seats={"Y": 1}),
+        flight(3, designator="NV0100/2026-11-25", seats={"Y": 1}),
+    ]
+    plans = [solve([party(1)], list(order))[0] for order in (flights, flights[::-1])]
+    assert [route(plan, 1) for plan in plans] == [((3,), ("Y",))] * 2
+
+
+def test_earliest_arrival_then_fewest_legs():
+    flights = [
+        flight(1, departs=60, arrives=300),
+        flight(2, "AAA", "HUB", 30, 90),
+        flight(3, "HUB", "BBB", 200, 300, designator="NV0001/2026-11-25"),
+        flight(4, departs=200, arrives=299, designator="NV9999/2026-11-25"),
+    ]
+    plan, _ = solve([party(1)], flights)
+    assert route(plan, 1) == ((4,), ("Y",))
+    plan, _ = solve([party(1)], flights[:3])
+    assert route(plan, 1) == ((1,), ("Y",))
+
+
+def test_party_without_any_itinerary_is_unprotected():
+    plan, _ = solve([party(1, destination="DDD")], [flight(1)])
+    assert plan.unprotected == (1,)
+    assert plan.stats.optimal
+
+
+def test_a_booking_in_two_parties_is_refused():
+    with pytest.raises(ValueError, match="more than one party"):
+        reaccommodate([party(1), party(1)], Network([], MCT))
+
+
+def random_instance(rng: random.Random) -> tuple[list[Party], list]:
+    """2-6 parties and some twins (mostly class 6, so they compete on counts and delays) on 2-9 flights with
+    0-3 free seats per cabin, some cancelled, between AAA, HUB, BBB and CCC."""
+    pairs = [("AAA", "BBB"), ("AAA", "HUB"), ("HUB", "BBB"), ("AAA", "CCC"), ("HUB", "CCC")]
+    flights = []
+    for flight_id in range(1, rng.randint(3, 10)):
+        origin, destination = rng.choice(pairs)
+        departs = rng.randrange(0, 600, 15)
+        flights.append(
+            flight(
+                flight_id,
+                origin,
+                destination,
+                departs,
+                departs + rng.randrange(45, 240, 15),
+                seats={c: rng.choice([0, 1, 1, 2, 3]) for c in ("Y", "J", "F")},
+                cancelled=rng.random() < 0.1,
+                designator=f"NV{rng.randrange(1, 50):04d}/2026-11-25",
+            )
+        )
+    parties = [
+        party(
+            booking_id,
+            size=rng.choice([1, 1, 2, 2, 3]),
+            cabin=rng.choice("YYYYJF"),
+            origin=rng.choice(["AAA", "AAA", "AAA", "HUB"]),
+            destination=rng.choice(["BBB", "BBB", "CCC"]),
+            available=rng.randrange(0, 120, 15),
+            scheduled=rng.randrange(60, 400, 15),
+            tier=rng.choice(["none"] * 6 + ["silver", "gold", "platinum"]),
+            assistance=("WCHR",) if rng.random() < 0.05 else (),
+        )
+        for booking_id in range(1, rng.randint(3, 7))
+    ]
+    # Passengers of one disrupted flight often look alike: clone some parties under a new booking.
+    for twin in [p for p in parties if rng.random() < 0.3]:
+        parties.append(replace(twin, booking_id=len(parties) + 1, locator=f"LOC{len(parties) + 1:03d}"))
+    return parties, flights
+
+
+def small_instances(count: int, seed: int) -> list[tuple[list[Party], list]]:
+    """``count`` random instances with something to decide, small enough to enumerate (<= 20,000 assignments)."""
+    rng = random.Random(seed)
+    instances = []
+    while len(instances) < count:
+        parties, flights = random_instance(rng)
+        if 1 < _assignments(parties, Network(flights, MCT)) <= 20_000:
+            instances.append((parties, flights))
+    return instances
+
+
+def _assignments(parties: list[Party], network: Network) -> int:
+    total = 1
+    for p in parties:
+        total *= len(options(p, network))
+    return total
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_instances_match_brute_force(seed):
+    beats_greedy = 0
+    for parties, flights in small_instances(75, seed):
+        plan, network = solve(parties, flights)
+        assert plan.stats.optimal
+        optimum = brute_force(parties, network, flights)
+        assert plan_vector(parties, network, plan) == optimum
+        greedy_only, _ = solve(parties, flights, time_limit=0.0)
+        beats_greedy += plan_vector(parties, network, greedy_only) != optimum
+    # The instances are hard enough that the greedy start alone is not always optimal.
+    assert beats_greedy >= 2
+
+
+def test_out_of_time_fallback_is_feasible_and_reports_its_gap():
+    rng = random.Random(99)
+    fell_back = 0
+    for parties, flights in small_instances(60, 7) + [random_instance(rng) for _ in range(40)]:
+        plan, _ = solve(parties, flights, time_limit=0.0)
+        assert plan.stats.gap >= 0
+        assert plan.stats.optimal == (plan.stats.fallback_components == 0)
+        fell_back += not plan.stats.optimal
+    assert fell_back > 0
+
+
+def test_interchangeable_parties_take_the_best_seats_in_locator_order():
+    twins = [party(booking_id) for booking_id in (3, 1, 2)]
+    flights = [flight(1, seats={"Y": 2}), flight(2, departs=300, arrives=420, seats={"Y": 1, "J": 0})]
+    plan, _ = solve([*twins, party(4, tier="gold")], flights)
+    assert route(plan, 4) == ((1,), ("Y",))
+    assert [route(plan, booking_id) for booking_id in (1, 2, 3)] == [((1,), ("Y",)), ((2,), ("Y",)), None]
+
+
+def hub_instance(rng: random.Random, parties: int) -> tuple[list[Party], list]:
+    """``parties`` parties stranded at AAA or HUB, 80 flights over two days among five airports, seats short."""
+    airports = ["AAA", "HUB", "BBB", "CCC", "DDD"]
+    flights = []
+    for flight_id in range(1, 81):
+        origin, destination = rng.sample(airports, 2)
+        departs = rng.randrange(0, 3000, 15)
+        seats = {"Y": rng.randint(0, 9), "J": rng.randint(0, 3), "F": rng.randint(0, 1)}
+        flights.append(flight(flight_id, origin, destination, departs, departs + rng.randrange(60, 300, 15), seats))
+    stranded = [
+        party(
+            booking_id,
+            size=rng.choice([1, 1, 2, 3]),
+            cabin=rng.choice("YYYJF"),
+            origin=rng.choice(["AAA", "HUB"]),
+            destination=rng.choice(["BBB", "CCC", "DDD"]),
+            available=rng.randrange(0, 600, 15),
+            scheduled=rng.randrange(300, 900, 15),
+            tier=rng.choice(["none", "none", "gold"]),
+        )
+        for booking_id in range(1, parties + 1)
+    ]
+    return stranded, flights
+
+
+def test_a_short_time_limit_keeps_a_feasible_plan_and_reports_its_gap():
+    parties, flights = hub_instance(random.Random(6), 60)
+    hurried, network = solve(parties, flights, time_limit=0.02)
+    assert not hurried.stats.optimal
+    assert hurried.stats.gap >= 0
+    assert hurried.stats.stopped_at
+    assert hurried.stats.seconds < 0.02 + 2  # the LP bound of an interrupted solve may take a second more
+    optimum, _ = solve(parties, flights, time_limit=60)
+    assert optimum.stats.optimal
+    assert optimum.stats.gap == 0
+    assert plan_vector(parties, network, hurried) >= plan_vector(parties, network, optimum)
