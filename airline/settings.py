@@ -192,6 +192,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
 }
 
+# --- Rebooking --------------------------------------------------------------
+# Seconds the optimiser may spend per disruption before it keeps its best plan and reports the gap.
+REBOOKING_TIME_LIMIT = env.float("REBOOKING_TIME_LIMIT", default=20.0)
+
 # --- Scenario contract ------------------------------------------------------
 # The contract's schemas and demo scenario ship with the code (scenarios/contract);
 # SHARED_DIR is the team's shared folder with the benchmark networks.

@@ -101,3 +101,19 @@ FLIGHT_GATE_CHANGED = define(
         },
     )
 )
+PASSENGER_REACCOMMODATED = define(
+    EventSpec(
+        "passenger.reaccommodated",
+        1,
+        {
+            "flight_id": int,
+            "flight": str,
+            "disruption": str,
+            "scheduled_departure": str,
+            "estimated_arrival": str,
+            "refund_allowed": bool,
+            "optimal": bool,
+            "parties": list,
+        },
+    )
+)

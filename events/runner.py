@@ -61,7 +61,7 @@ def run_delivery(delivery_id: int, *, task_id: str = "") -> str:
         except Exception as exc:
             logger.exception("delivery %s failed on attempt %d", delivery_id, delivery.attempts)
             return _retry_or_bury(delivery, token, exc)
-    logger.info("%s done with %s: %s", delivery.subscriber, event.type, result)
+        logger.info("%s done with %s: %s", delivery.subscriber, event.type, result)
     return DeliveryStatus.DONE
 
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from events.models import Event
 from events.registry import subscriber
-from passengers.selectors import passengers_on_flight
+
+from .services import reaccommodate_after
 
 
 @subscriber("rebooking", on=["flight.delayed", "flight.cancelled"])
 def reaccommodate(event: Event) -> dict[str, Any]:
-    """Report the passengers of the disrupted flight (reaccommodation itself arrives with the rebooking feature)."""
-    return {"passengers_on_flight": passengers_on_flight(event.payload["flight_id"]).count()}
+    """Rebook everyone the disruption strands (misconnects of a delay, everyone on a cancellation)."""
+    return reaccommodate_after(event)

@@ -11,6 +11,7 @@ from typing import Any
 
 from events.selectors import disruptions as disruption_events
 from events.selectors import flow_deliveries, status_of_annotated
+from rebooking.outcomes import reaccommodations_section
 
 FORMAT = "airline-disruption-outcomes/1"
 
@@ -41,11 +42,6 @@ def disruptions() -> Section:
     ]
 
 
-def reaccommodations() -> Section:
-    """Every disrupted passenger's old and new journey."""
-    return []
-
-
 def meal_vouchers() -> Section:
     """Every meal voucher issued."""
     return []
@@ -73,7 +69,7 @@ def passenger_messages() -> Section:
 
 SECTIONS: dict[str, Callable[[], Section]] = {
     "disruptions": disruptions,
-    "reaccommodations": reaccommodations,
+    "reaccommodations": reaccommodations_section,
     "meal_vouchers": meal_vouchers,
     "hotel_stays": hotel_stays,
     "compensation": compensation,

@@ -1,0 +1,130 @@
+"""Operator and passenger decisions on a reaccommodation case, validated by the same rules as the optimiser."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from flights.models import Flight
+from passengers.models import Passenger, Segment, SegmentStatus
+
+from . import inventory
+from .domain import Candidate, Party, Traveller, delay_minutes
+from .models import CaseStatus, Cause, Reaccommodation
+from .selectors import StrandedBooking, open_network
+
+# Statuses in which the case's new itinerary still holds seats.
+HOLDING = (CaseStatus.REBOOKED, CaseStatus.ACCEPTED, CaseStatus.DECLINED)
+
+
+class DecisionError(ValueError):
+    """A decision this case does not allow (nothing was changed)."""
+
+
+def _kept_count(case: Reaccommodation) -> int:
+    """How many legs of the old journey the passengers keep (they precede the disruption point)."""
+    index = next(i for i, leg in enumerate(case.old) if leg["flight_id"] == case.disrupted_flight_id)
+    return index if case.cause == Cause.CANCELLED else index + 1
+
+
+def _held_segments(case: Reaccommodation) -> list[Segment]:
+    """The active segments of the case's new itinerary (empty when it holds none)."""
+    if case.status not in HOLDING:
+        return []
+    return list(
+        Segment.objects.filter(booking=case.booking_id, status=SegmentStatus.ACTIVE, position__gt=_kept_count(case))
+    )
+
+
+def party_for(case: Reaccommodation) -> Party:
+    """The party of the case as the optimiser saw it."""
+    passengers = Passenger.objects.filter(booking_id=case.booking_id).order_by("ref")
+    final = Flight.objects.get(id=case.old[-1]["flight_id"])
+    return Party(
+        booking_id=case.booking_id,
+        locator=case.booking.locator,
+        travellers=tuple(Traveller(id=p.id, tier=p.tier, assistance=tuple(p.assistance)) for p in passengers),
+        cabin=case.old[_kept_count(case)]["cabin"],
+        origin=case.disruption_airport_id,
+        destination=final.destination_id,
+        available_from=case.available_from,
+        scheduled_arrival=final.scheduled_arrival,
+    )
+
+
+def alternatives(case: Reaccommodation) -> tuple[Party, tuple[Candidate, ...]]:
+    """Every valid itinerary for the case's party now, best first (its own held seats count as free)."""
+    party = party_for(case)
+    held = _held_segments(case)
+    stranded = StrandedBooking(party=party, cause=case.cause, journey=tuple(held), replace_from=0, passengers=())
+    return party, open_network([stranded]).candidates(party)
+
+
+@transaction.atomic
+def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: list[str], by: str) -> Reaccommodation:
+    """Move the case's party onto the given itinerary (an operator's choice), if it is a valid one now."""
+    case = Reaccommodation.objects.select_for_update().select_related("booking").get(pk=case.pk)
+    if case.status == CaseStatus.REFUNDED:
+        raise DecisionError("the booking was refunded")
+    party, candidates = alternatives(case)
+    chosen = next((c for c in candidates if [f.id for f in c.flights] == flight_ids), None)
+    if chosen is None:
+        raise DecisionError("that itinerary is not valid for this party now (rules, horizon or seats)")
+    if len(cabins) != len(chosen.flights) or any(
+        cabin not in allowed for cabin, allowed in zip(cabins, chosen.cabins, strict=False)
+    ):
+        raise DecisionError("a cabin is lower than booked or has no room for the whole party")
+    _release_held(case, party.size)
+    kept = _kept_count(case)
+    legs = [
+        {"flight_id": f.id, "flight": f.designator, "cabin": c} for f, c in zip(chosen.flights, cabins, strict=True)
+    ]
+    inventory.hold({(leg["flight_id"], leg["cabin"]): party.size for leg in legs})
+    Segment.objects.bulk_create(
+        Segment(booking_id=case.booking_id, position=kept + 1 + i, flight_id=leg["flight_id"], cabin=leg["cabin"])
+        for i, leg in enumerate(legs)
+    )
+    case.new = case.old[:kept] + legs
+    case.status = CaseStatus.REBOOKED
+    case.arrival_delay_minutes = delay_minutes(party, chosen.arrival)
+    case.decided_at, case.decided_by = timezone.now(), by
+    case.save(update_fields=["new", "status", "arrival_delay_minutes", "decided_at", "decided_by"])
+    return case
+
+
+def _release_held(case: Reaccommodation, size: int) -> None:
+    held = _held_segments(case)
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for segment in held:
+        counts[segment.flight_id, segment.cabin] += size
+    Segment.objects.filter(id__in=[s.id for s in held]).update(status=SegmentStatus.CANCELLED)
+    inventory.release(counts)
+
+
+@transaction.atomic
+def decide(case: Reaccommodation, *, choice: str, by: str = "passenger") -> Reaccommodation:
+    """Record a passenger's choice: ``accept`` or ``decline`` the new itinerary, or ask for a ``refund``.
+
+    A refund (allowed after a cancellation or a delay of 300 minutes or more) releases the seats held.
+    """
+    case = Reaccommodation.objects.select_for_update().get(pk=case.pk)
+    allowed: dict[str, Any] = {
+        "accept": (CaseStatus.REBOOKED, CaseStatus.DECLINED),
+        "decline": (CaseStatus.REBOOKED, CaseStatus.ACCEPTED),
+        "refund": (CaseStatus.REBOOKED, CaseStatus.ACCEPTED, CaseStatus.DECLINED, CaseStatus.UNPROTECTED),
+    }
+    if choice not in allowed:
+        raise DecisionError(f"unknown choice {choice!r}")
+    if case.status not in allowed[choice]:
+        raise DecisionError(f"cannot {choice} a case that is {case.status}")
+    if choice == "refund":
+        if not case.refund_allowed:
+            raise DecisionError("a refund is offered after a cancellation or a delay of 300 minutes or more")
+        _release_held(case, Passenger.objects.filter(booking_id=case.booking_id).count())
+    case.status = {"accept": CaseStatus.ACCEPTED, "decline": CaseStatus.DECLINED, "refund": CaseStatus.REFUNDED}[choice]
+    case.decided_at, case.decided_by = timezone.now(), by
+    case.save(update_fields=["status", "decided_at", "decided_by"])
+    return case
