@@ -10,7 +10,11 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
+from . import admin_drills  # noqa: F401 - registers the checked periodic-task admin
+from .admin_disruptions import disruption_urls
 from .designators import InvalidDesignator, parse_designator, parse_flight_ref
 from .models import CABINS, Airline, Airport, Flight
 
@@ -151,6 +155,23 @@ class FlightAdmin(FlightSearchMixin, LockedOnChangeMixin, admin.ModelAdmin):
         ),
         ("Seats", {"fields": (("seats_f", "booked_f"), ("seats_j", "booked_j"), ("seats_y", "booked_y"))}),
     )
+
+    def get_urls(self) -> list:
+        return [*disruption_urls(self), *super().get_urls()]
+
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        if request.user.has_perm("flights.disrupt_flight"):
+            return (*self.list_display, "disrupt")
+        return self.list_display
+
+    @admin.display(description="disrupt")
+    def disrupt(self, flight: Flight) -> str:
+        return format_html(
+            '<a href="{}">Delay…</a> · <a href="{}">Cancel…</a> · <a href="{}">Gate…</a>',
+            reverse("admin:flights_flight_delay", args=[flight.pk]),
+            reverse("admin:flights_flight_cancel", args=[flight.pk]),
+            reverse("admin:flights_flight_gate", args=[flight.pk]),
+        )
 
     @admin.display(description="flight", ordering="carrier")
     def flight(self, flight: Flight) -> str:

@@ -104,6 +104,7 @@ class Flight(models.Model):
 
     class Meta:
         ordering = ["scheduled_departure", "carrier_id", "number"]
+        permissions = [("disrupt_flight", "Can delay, cancel or change the gate of a flight")]
         constraints = [
             models.UniqueConstraint(fields=["carrier", "number", "service_date"], name="flight_unique_designator_date"),
             models.CheckConstraint(condition=Q(number__regex=r"^[1-9][0-9]{0,3}[A-Z]?$"), name="flight_number_format"),
@@ -154,3 +155,19 @@ class Flight(models.Model):
     def local_departure(self) -> dt.datetime:
         """The scheduled departure in the origin's local time."""
         return self.scheduled_departure.astimezone(ZoneInfo(self.origin.timezone))
+
+
+class DrillRun(models.Model):
+    """One tick of a scheduled delay drill, keyed by its schedule slot so a tick sent twice injects once."""
+
+    name = models.CharField(max_length=200, help_text="The periodic task's name.")
+    slot = models.BigIntegerField(help_text="The tick's scheduled time, as whole seconds since the epoch.")
+    ran_at = models.DateTimeField(auto_now_add=True)
+    delayed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ran_at"]
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="drill_run_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot}: {self.delayed} delayed"

@@ -1,0 +1,71 @@
+"""Celery tasks of flights: scheduled delay drills (django-celery-beat)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .drills import InvalidDrill, choose_delays, parse_drill
+from .models import DrillRun, Flight, FlightStatus
+from .services import DisruptionError, delay_flight
+
+logger = logging.getLogger(__name__)
+
+
+def _slot(name: str, now: dt.datetime) -> int:
+    """The tick's scheduled slot: now rounded down to the periodic task's interval (else to the minute)."""
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.filter(name=name).select_related("interval").first()
+    period = int(task.interval.schedule.total_seconds()) if task and task.interval else 60
+    return int(now.timestamp()) // period * period
+
+
+@shared_task(name="flights.inject_delays", ignore_result=True)
+def inject_delays(**kwargs: Any) -> dict[str, int]:
+    """Delay random flights departing soon, as a drill (kwargs: see flights.drills.DEFAULTS).
+
+    Bad kwargs are logged and nothing happens; a tick that beat sends twice injects its delays once.
+    """
+    try:
+        spec = parse_drill(kwargs)
+    except InvalidDrill as exc:
+        logger.error("delay drill not run, bad kwargs: %s", exc)
+        return {"delayed": 0}
+    now = timezone.now()
+    name = getattr(inject_delays.request, "periodic_task_name", None) or "manual"
+    slot = _slot(name, now)
+    flights = Flight.objects.filter(
+        ~Q(status=FlightStatus.CANCELLED),
+        estimated_departure__gte=now,
+        estimated_departure__lte=now + dt.timedelta(hours=spec.horizon_hours),
+    )
+    if spec.airports:
+        flights = flights.filter(origin_id__in=spec.airports)
+    if spec.carrier:
+        flights = flights.filter(carrier_id=spec.carrier)
+    delays = choose_delays(spec, list(flights.values_list("id", flat=True)), slot=slot)
+    try:
+        with transaction.atomic():
+            run = DrillRun.objects.create(name=name, slot=slot)
+            delayed = 0
+            for flight in Flight.objects.filter(id__in=delays).order_by("id"):
+                try:
+                    with transaction.atomic():
+                        delay_flight(flight=flight, delay_minutes=delays[flight.id], reason=spec.reason, drill=True)
+                    delayed += 1
+                except DisruptionError as exc:
+                    logger.warning("drill skipped %s: %s", flight, exc)
+            run.delayed = delayed
+            run.save(update_fields=["delayed"])
+    except IntegrityError:
+        logger.info("drill %s slot %s already ran: not injecting twice", name, slot)
+        return {"delayed": 0}
+    logger.info("drill %s delayed %d flights", name, delayed)
+    return {"delayed": delayed}

@@ -1,0 +1,91 @@
+"""Scheduled delay drills: kwargs checked, flights delayed as drills, a tick sent twice injects once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from events.models import Event
+from flights.drills import InvalidDrill, choose_delays, parse_drill
+from flights.models import DrillRun, Flight
+from flights.tasks import inject_delays
+from tests.factories import FlightFactory
+
+
+def test_defaults_are_a_valid_drill() -> None:
+    spec = parse_drill({})
+    assert (spec.probability, spec.min_delay, spec.max_delay, spec.horizon_hours) == (0.1, 30, 240, 6)
+
+
+def test_every_problem_is_listed() -> None:
+    with pytest.raises(InvalidDrill) as exc:
+        parse_drill({"probability": 2, "min_delay": 300, "max_delay": 10, "reason": "NAP", "colour": "red",
+                     "airports": ["LONDON"], "horizon_hours": 0})  # fmt: skip
+    assert len(exc.value.problems) == 6
+    assert "unknown key 'colour'" in exc.value.problems
+    assert "min_delay must not exceed max_delay" in exc.value.problems
+
+
+def test_the_same_seed_and_slot_choose_the_same_delays() -> None:
+    spec = parse_drill({"probability": 0.5, "seed": 7})
+    first = choose_delays(spec, list(range(100)), slot=1_800)
+    assert first == choose_delays(spec, list(reversed(range(100))), slot=1_800)
+    assert first != choose_delays(spec, list(range(100)), slot=2_700)
+    assert all(30 <= minutes <= 240 for minutes in first.values())
+    assert 30 < len(first) < 70
+
+
+@pytest.mark.django_db
+def test_a_drill_delays_flights_departing_soon_and_marks_them_as_drills() -> None:
+    soon = timezone.now() + dt.timedelta(hours=1)
+    later = timezone.now() + dt.timedelta(hours=30)
+    near = [FlightFactory(scheduled_departure=soon, service_date=soon.date()) for _ in range(3)]
+    FlightFactory(scheduled_departure=later, service_date=later.date())
+    result = inject_delays(probability=1, min_delay=60, max_delay=60, reason="WX", seed=3)
+    assert result == {"delayed": 3}
+    events = Event.objects.filter(type="flight.delayed")
+    assert {e.flight_id for e in events} == {f.id for f in near}
+    assert all(e.drill and e.payload["drill"] and e.payload["reason"] == "WX" for e in events)
+    assert all(f.delay_minutes == 60 for f in Flight.objects.filter(id__in=[f.id for f in near]))
+
+
+@pytest.mark.django_db
+def test_a_tick_sent_twice_injects_once() -> None:
+    soon = timezone.now() + dt.timedelta(hours=1)
+    FlightFactory(scheduled_departure=soon, service_date=soon.date())
+    assert inject_delays(probability=1) == {"delayed": 1}
+    assert inject_delays(probability=1) == {"delayed": 0}
+    assert Event.objects.count() == 1
+    assert DrillRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bad_kwargs_reaching_the_task_are_logged_not_raised(caplog) -> None:
+    assert inject_delays(probability="often") == {"delayed": 0}
+    assert "bad kwargs" in caplog.text
+    assert not DrillRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_install_drills_and_the_admin_refuses_bad_kwargs(admin_client) -> None:
+    call_command("install_drills")
+    task = PeriodicTask.objects.get(name="Delay drill")
+    assert not task.enabled and json.loads(task.kwargs)["probability"] == 0.1
+    url = f"/admin/django_celery_beat/periodictask/{task.pk}/change/"
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(name=task.name, regtask="flights.inject_delays", task="", kwargs='{"probability": 5}', args="[]",
+                interval=task.interval_id, enabled="on", one_off="", headers="{}", priority="", queue="",
+                exchange="", routing_key="", expire_seconds="", description="")  # fmt: skip
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "probability must be a number from 0 to 1" in response.content.decode()
+    task.refresh_from_db()
+    assert json.loads(task.kwargs)["probability"] == 0.1
