@@ -1,0 +1,66 @@
+"""Small networks for tests, written as scenario documents and loaded with ``load_scenario --replace``."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+
+DAY = "2026-11-25"
+AIRPORTS = [{"code": "LHR", "min_connection_minutes": 45}, {"code": "CDG"}, {"code": "JFK"}]
+
+
+def scenario_flight(
+    number: str, origin: str, destination: str, departs: str, arrives: str, *, date: str = DAY, **seats: int
+) -> dict[str, Any]:
+    """An NV flight on ``date`` (times are UTC ``HH:MM``; ``arrives`` may be ``YYYY-MM-DDTHH:MM``), 10 Y seats
+    unless ``seats`` say otherwise."""
+    arrival = arrives if "T" in arrives else f"{date}T{arrives}"
+    return {"carrier": "NV", "number": number, "date": date, "origin": origin, "destination": destination,
+            "departure": f"{date}T{departs}:00+00:00", "arrival": f"{arrival}:00+00:00",
+            "seats": seats or {"Y": 10}}  # fmt: skip
+
+
+def scenario_booking(
+    locator: str, segments: list[tuple[str, ...]], size: int = 1, *, date: str = DAY, **first: Any
+) -> dict[str, Any]:
+    """A booking of ``size`` passengers (``LOCATOR-1`` …) on NV flights ``(number, cabin)`` of ``date``, or
+    ``(number, cabin, date)``; ``first`` sets fields of the first passenger (tier, assistance, …)."""
+    passengers = [
+        {"id": f"{locator}-{n + 1}", "first_name": f"P{n}", "last_name": locator.title(),
+         **(first if n == 0 else {})}
+        for n in range(size)
+    ]  # fmt: skip
+    return {"locator": locator, "passengers": passengers,
+            "segments": [_segment(segment, date) for segment in segments]}  # fmt: skip
+
+
+def _segment(segment: tuple[str, ...], date: str) -> dict[str, str]:
+    number, cabin, *day = segment
+    return {"flight": f"NV{number}/{day[0] if day else date}", "cabin": cabin}
+
+
+def load_network(
+    flights: list[dict[str, Any]],
+    bookings: list[dict[str, Any]],
+    tmp_path: Path,
+    *,
+    hotels: list[dict[str, Any]] | None = None,
+    airports: list[dict[str, Any]] | None = None,
+) -> None:
+    """Replace the database's scenario data with these flights, bookings and hotels (airline NV; airports
+    LHR, CDG, JFK unless ``airports`` are given)."""
+    document = {
+        "format": "airline-disruption-scenario/1",
+        "airlines": [{"code": "NV", "name": "Novair", "own": True}],
+        "airports": airports or AIRPORTS,
+        "hotels": hotels or [],
+        "flights": flights,
+        "bookings": bookings,
+    }
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(document))
+    call_command("load_scenario", str(path), "--replace", stdout=io.StringIO(), stderr=io.StringIO())
