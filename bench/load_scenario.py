@@ -2,7 +2,8 @@
 
 Usage (from the project folder)::
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/airline .venv/bin/python bench/load_scenario.py FILE [--runs N]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/airline_loader_bench \
+        .venv/bin/python bench/load_scenario.py FILE [--runs N]
 
 Each run is the command as an operator starts it (a fresh process, so Django's start-up is included); the
 script prints the seconds of each run and the passengers loaded per second. The database is migrated first
@@ -12,8 +13,6 @@ and is left holding the scenario.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import os
 import subprocess
 import sys
@@ -21,13 +20,14 @@ import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from scenarios.files import read_document  # noqa: E402 - needs the project on the path
 
 
 def passenger_count(path: Path) -> int:
     """How many passengers the scenario file holds."""
-    with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as stream:
-        document = json.load(stream)
-    return sum(len(booking["passengers"]) for booking in document["bookings"])
+    return sum(len(booking["passengers"]) for booking in read_document(path)["bookings"])
 
 
 def manage(*args: str) -> None:

@@ -32,7 +32,7 @@ def delete_all(model: type[models.Model]) -> None:
         field = relation.field
         referencing = relation.related_model._base_manager.filter(**{f"{field.name}__isnull": False})
         if field.remote_field.on_delete is CASCADE:
-            pass
+            referencing.delete()
         elif field.remote_field.on_delete is PROTECT and referencing.exists():
             # Worded as the ORM words it.
             raise ProtectedError(
