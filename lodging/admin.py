@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from .models import Hotel, RoomNight
+from .models import Hotel, HotelStay, RoomNight, UnaccommodatedStay
 
 
 @admin.display(description="rooms free")
@@ -26,6 +27,7 @@ class RoomNightInline(admin.TabularInline):
 @admin.register(Hotel)
 class HotelAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "airport", "rank")
+    list_editable = ("rank",)
     list_filter = (("airport", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("airport",)
     search_fields = ("^code", "name", "=airport__code")
@@ -42,3 +44,29 @@ class RoomNightAdmin(admin.ModelAdmin):
     search_fields = ("^hotel__code", "hotel__name")
     autocomplete_fields = ("hotel",)
     readonly_fields = ROOM_COUNTERS
+
+
+@admin.register(HotelStay)
+class HotelStayAdmin(admin.ModelAdmin):
+    list_display = ("passenger", "booking", "airport", "night", "hotel", "rooms", "status", "cause", "flight")
+    list_filter = ("status", "cause", "night", ("airport", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("passenger", "booking", "hotel", "flight", "airport")
+    search_fields = ("=passenger__ref", "passenger__last_name", "=booking__locator", "^hotel__code")
+    search_help_text = "Passenger id, last name, booking locator or hotel code."
+    date_hierarchy = "night"
+    # Stays are made by the lodging subscriber, which also holds the rooms they use.
+    readonly_fields = [field.name for field in HotelStay._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: HotelStay | None = None) -> bool:
+        return False
+
+
+@admin.register(UnaccommodatedStay)
+class UnaccommodatedStayAdmin(HotelStayAdmin):
+    """The queue operators work through: passengers owed a room that none was left for."""
+
+    list_display = ("night", "airport", "booking", "passenger", "cause", "flight", "created_at")
+    list_filter = ("night", ("airport", admin.RelatedOnlyFieldListFilter), "cause")

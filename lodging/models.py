@@ -46,3 +46,64 @@ class RoomNight(models.Model):
     @property
     def rooms_free(self) -> int:
         return self.rooms - self.rooms_used
+
+
+class StayStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    UNACCOMMODATED = "unaccommodated", "Unaccommodated (no room left: an operator must act)"
+
+
+class StayCause(models.TextChoices):
+    DELAY = "delay", "Overnight delay at the origin"
+    CANCELLATION = "cancellation", "Rebooked after a cancellation, departing a later day"
+    MISCONNECT = "misconnect", "Stranded at a connection overnight"
+
+
+class HotelStay(models.Model):
+    """One passenger's night at an airport after a disruption: in a hotel, or unaccommodated (hotel empty).
+
+    Passengers of one booking share ``rooms`` in one hotel (the booking's rooms, recorded on each of its stays).
+    """
+
+    passenger = models.ForeignKey("passengers.Passenger", on_delete=models.CASCADE, related_name="hotel_stays")
+    booking = models.ForeignKey("passengers.Booking", on_delete=models.CASCADE, related_name="hotel_stays")
+    airport = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+")
+    night = models.DateField(help_text="The night that begins that evening, local time.")
+    hotel = models.ForeignKey(Hotel, null=True, blank=True, on_delete=models.PROTECT, related_name="stays")
+    rooms = models.PositiveSmallIntegerField(default=0, help_text="Rooms the booking holds in the hotel that night.")
+    status = models.CharField(max_length=16, choices=StayStatus.choices)
+    cause = models.CharField(max_length=12, choices=StayCause.choices)
+    flight = models.ForeignKey(
+        "flights.Flight", on_delete=models.CASCADE, related_name="hotel_stays", help_text="The disrupted flight."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["night", "airport_id", "booking_id", "passenger_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["passenger", "night"], name="hotel_stay_one_per_passenger_night"),
+            models.CheckConstraint(
+                condition=Q(status="booked", hotel__isnull=False, rooms__gte=1)
+                | Q(status="unaccommodated", hotel__isnull=True, rooms=0),
+                name="hotel_stay_booked_has_hotel",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "night"], name="hotel_stay_status_night_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.passenger_id} {self.night} {self.hotel_id or 'unaccommodated'}"
+
+
+class UnaccommodatedManager(models.Manager["UnaccommodatedStay"]):
+    def get_queryset(self) -> models.QuerySet[UnaccommodatedStay]:
+        return super().get_queryset().filter(status=StayStatus.UNACCOMMODATED)
+
+
+class UnaccommodatedStay(HotelStay):
+    """The operators' queue: stays owed but without a room."""
+
+    objects = UnaccommodatedManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "unaccommodated stay"

@@ -6,10 +6,11 @@ from typing import Any
 
 from events.models import Event
 from events.registry import subscriber
-from passengers.selectors import passengers_on_flight
+
+from .services import grant_meal_vouchers
 
 
 @subscriber("vouchers", on=["flight.delayed", "flight.cancelled"])
 def right_to_care(event: Event) -> dict[str, Any]:
-    """Report the passengers owed care (vouchers themselves arrive with the right-to-care feature)."""
-    return {"passengers_on_flight": passengers_on_flight(event.payload["flight_id"]).count()}
+    """Meal vouchers for everyone booked on a delayed or cancelled flight (POLICY "Meal vouchers")."""
+    return grant_meal_vouchers(event)

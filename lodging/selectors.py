@@ -1,0 +1,53 @@
+"""Lodging's reads: who is booked on a flight, their stays already made, and the rooms on offer (one query each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+
+from flights.models import Airport
+from passengers.models import Passenger, SegmentStatus
+
+from .models import HotelStay, RoomNight
+
+
+def bookings_on_flight(flight_id: int) -> dict[tuple[int, str], list[int]]:
+    """The passenger ids of every booking with an active segment on the flight, by ``(booking id, locator)``."""
+    rows = (
+        Passenger.objects.filter(booking__segments__flight_id=flight_id, booking__segments__status=SegmentStatus.ACTIVE)
+        .order_by("booking_id", "id")
+        .values_list("booking_id", "booking__locator", "id")
+        .distinct()
+    )
+    bookings: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for booking_id, locator, passenger_id in rows:
+        bookings[booking_id, locator].append(passenger_id)
+    return bookings
+
+
+def airport_timezones(codes: Collection[str]) -> dict[str, str]:
+    """The IANA timezone of each airport."""
+    return dict(Airport.objects.filter(code__in=codes).values_list("code", "timezone"))
+
+
+def nights_taken(passenger_ids: Collection[int], nights: Collection[dt.date]) -> set[tuple[int, dt.date]]:
+    """The ``(passenger id, night)`` pairs that already have a stay."""
+    return set(
+        HotelStay.objects.filter(passenger_id__in=passenger_ids, night__in=nights).values_list("passenger_id", "night")
+    )
+
+
+def ranked_room_nights(
+    airports: Collection[str], nights: Collection[dt.date]
+) -> dict[tuple[str, dt.date], list[RoomNight]]:
+    """The rooms on offer per ``(airport, night)``, hotels in the operators' rank order (with their hotel)."""
+    room_nights = (
+        RoomNight.objects.filter(hotel__airport_id__in=airports, night__in=nights)
+        .select_related("hotel")
+        .order_by("hotel__rank", "hotel__code")
+    )
+    ranked: dict[tuple[str, dt.date], list[RoomNight]] = defaultdict(list)
+    for room_night in room_nights:
+        ranked[room_night.hotel.airport_id, room_night.night].append(room_night)
+    return ranked

@@ -1,0 +1,147 @@
+"""Lodging's writes: hotel rooms for passengers stranded overnight, taken from inventory that is never oversold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db.models import F
+
+from eu261.hotels import hotel_night, rooms_needed
+from events.models import Event
+from events.services import publish
+
+from .allocation import Party, fill
+from .models import HotelStay, RoomNight, StayCause, StayStatus
+from .payloads import hotel_booked_payload
+from .selectors import airport_timezones, bookings_on_flight, nights_taken, ranked_room_nights
+
+CAUSES = {"cancelled": StayCause.CANCELLATION, "misconnect": StayCause.MISCONNECT}
+NOTHING = {"booked": 0, "unaccommodated": 0, "rooms": 0}
+
+
+@dataclass(frozen=True)
+class Lodger:
+    """One booking's passengers who need a room at ``airport`` for ``night``."""
+
+    booking_id: int
+    locator: str
+    passenger_ids: tuple[int, ...]
+    airport: str
+    night: dt.date
+    cause: StayCause
+
+
+def lodge_after_delay(event: Event) -> dict[str, Any]:
+    """Origin overnight (POLICY "Hotel stays"): when a ``flight.delayed`` moves the departure to a later local date,
+    everyone booked on the flight needs a room at the origin for the night of the scheduled departure date."""
+    payload = event.payload
+    night = hotel_night(
+        since=dt.datetime.fromisoformat(payload["scheduled_departure"]),
+        departs=dt.datetime.fromisoformat(payload["estimated_departure"]),
+        timezone=airport_timezones([payload["origin"]])[payload["origin"]],
+    )
+    if night is None:
+        return dict(NOTHING)
+    lodgers = [
+        Lodger(booking_id, locator, tuple(passenger_ids), payload["origin"], night, StayCause.DELAY)
+        for (booking_id, locator), passenger_ids in bookings_on_flight(payload["flight_id"]).items()
+    ]
+    return book_stays(event, lodgers)
+
+
+def lodge_after_reaccommodation(event: Event) -> dict[str, Any]:
+    """Overnight stays of rebooked parties (``passenger.reaccommodated``): after a cancellation, at the origin when
+    the new itinerary departs a later local date than the cancelled flight's scheduled departure; after a missed
+    connection, at the connecting airport when the new onward flight departs a later local date than the arrival
+    there. Unprotected parties get no automatic stay: operators decide for them."""
+    payload = event.payload
+    zones = airport_timezones({party["disruption_airport"] for party in payload["parties"]})
+    lodgers = []
+    for party in payload["parties"]:
+        if party["status"] != "rebooked":
+            continue
+        airport = party["disruption_airport"]
+        since = payload["scheduled_departure"] if party["cause"] == "cancelled" else payload["estimated_arrival"]
+        night = hotel_night(
+            since=dt.datetime.fromisoformat(since),
+            departs=dt.datetime.fromisoformat(party["first_departure"]),
+            timezone=zones[airport],
+        )
+        if night is not None:
+            passengers = tuple(party["passenger_ids"])
+            lodgers.append(
+                Lodger(party["booking_id"], party["locator"], passengers, airport, night, CAUSES[party["cause"]])
+            )
+    return book_stays(event, lodgers)
+
+
+def book_stays(event: Event, lodgers: list[Lodger]) -> dict[str, Any]:
+    """Give every lodger's passengers a stay: rooms in the best-ranked hotel with room for the whole booking, or
+    ``unaccommodated`` for every passenger of the booking when none has. Publishes ``hotel.booked`` when it made a
+    stay. In bulk: a constant number of queries plus one per hotel at the airport.
+
+    Idempotent: passengers who already have a stay for the night are left out (and the database holds one stay
+    per passenger per night).
+    """
+    taken = nights_taken({p for lodger in lodgers for p in lodger.passenger_ids}, {lodger.night for lodger in lodgers})
+    lodgers = [_without(lodger, taken) for lodger in lodgers]
+    lodgers = [lodger for lodger in lodgers if lodger.passenger_ids]
+    if not lodgers:
+        return dict(NOTHING)
+    offer = ranked_room_nights({lodger.airport for lodger in lodgers}, {lodger.night for lodger in lodgers})
+    by_place: dict[tuple[str, dt.date], list[Lodger]] = defaultdict(list)
+    for lodger in lodgers:
+        by_place[lodger.airport, lodger.night].append(lodger)
+    placed: dict[tuple[int, dt.date], RoomNight] = {}
+    for (airport, night), group in by_place.items():
+        parties = [Party(lodger.booking_id, rooms_needed(len(lodger.passenger_ids))) for lodger in group]
+        hotels = [(room_night, room_night.rooms_free) for room_night in offer[airport, night]]
+        for booking_id, room_night in fill(hotels, parties, _take_rooms).items():
+            placed[booking_id, night] = room_night
+    stays = HotelStay.objects.bulk_create(
+        _stay(event, lodger, passenger_id, placed.get((lodger.booking_id, lodger.night)))
+        for lodger in lodgers
+        for passenger_id in lodger.passenger_ids
+    )
+    publish(
+        event_type="hotel.booked",
+        payload=hotel_booked_payload(event, stays, {lodger.booking_id: lodger.locator for lodger in lodgers}),
+        flight_id=event.payload["flight_id"],
+        caused_by=event,
+    )
+    booked = sum(stay.status == StayStatus.BOOKED for stay in stays)
+    rooms = sum(
+        rooms_needed(len(lodger.passenger_ids)) for lodger in lodgers if (lodger.booking_id, lodger.night) in placed
+    )
+    return {"booked": booked, "unaccommodated": len(stays) - booked, "rooms": rooms}
+
+
+def _without(lodger: Lodger, taken: set[tuple[int, dt.date]]) -> Lodger:
+    return replace(lodger, passenger_ids=tuple(p for p in lodger.passenger_ids if (p, lodger.night) not in taken))
+
+
+def _take_rooms(room_night: RoomNight, rooms: int) -> bool:
+    """Claim ``rooms`` of a hotel's night if they are still free: one conditional UPDATE, so two handlers can never
+    oversell it (a concurrent claim waits for the row and then re-checks the condition); the database's check
+    constraint is the last guard."""
+    claimed = RoomNight.objects.filter(id=room_night.id, rooms_used__lte=F("rooms") - rooms).update(
+        rooms_used=F("rooms_used") + rooms
+    )
+    return claimed == 1
+
+
+def _stay(event: Event, lodger: Lodger, passenger_id: int, room_night: RoomNight | None) -> HotelStay:
+    return HotelStay(
+        passenger_id=passenger_id,
+        booking_id=lodger.booking_id,
+        airport_id=lodger.airport,
+        night=lodger.night,
+        hotel=room_night.hotel if room_night else None,
+        rooms=rooms_needed(len(lodger.passenger_ids)) if room_night else 0,
+        status=StayStatus.BOOKED if room_night else StayStatus.UNACCOMMODATED,
+        cause=lodger.cause,
+        flight_id=event.payload["flight_id"],
+    )

@@ -1,0 +1,24 @@
+"""The ``meal_vouchers`` section of the outcome document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import MealVoucher
+
+
+def meal_vouchers_section() -> list[dict[str, Any]]:
+    """Every meal voucher with its passenger, flight, value and status (one query)."""
+    vouchers = MealVoucher.objects.select_related("passenger", "flight").order_by("issued_at", "code")
+    return [
+        {
+            "code": voucher.code,
+            "passenger": voucher.passenger.ref,
+            "flight": str(voucher.flight.ref),
+            "airport": voucher.airport_id,
+            "amount": f"{voucher.amount:.2f}",
+            "currency": voucher.currency,
+            "status": voucher.status,
+        }
+        for voucher in vouchers
+    ]

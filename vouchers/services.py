@@ -1,0 +1,122 @@
+"""Vouchers' writes: meal vouchers for a disrupted flight's passengers, and operators redeeming or voiding them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from eu261.bands import band_between
+from eu261.care import VoucherAction, decide_meal_voucher
+from events.models import Event
+from events.services import publish
+from flights.models import Flight
+
+from .codes import new_code
+from .models import MealVoucher, VoucherStatus
+from .payloads import voucher_issued_payload
+from .selectors import current_tariff, passengers_booked_on, vouchers_for_update
+
+
+def grant_meal_vouchers(event: Event) -> dict[str, Any]:
+    """Issue or raise the meal voucher of every passenger booked on the flight of ``event`` (a ``flight.delayed``
+    or ``flight.cancelled``), in bulk; publish ``voucher.issued`` when any was issued or raised.
+
+    Follows the event's facts, not the flight's state now: values only ever go up, so events handled out of order
+    end the same. Idempotent: run again, every voucher is kept as it is. Redeemed and void vouchers are final.
+    Must run inside the handler's transaction (it locks the flight's vouchers).
+    """
+    flight = Flight.objects.select_related("origin", "destination").get(id=event.payload["flight_id"])
+    cancelled = event.type == "flight.cancelled"
+    delay = None if cancelled else event.payload["delay_minutes"]
+    tariff = current_tariff()
+    band = band_between(flight.origin, flight.destination)
+    passengers = passengers_booked_on(flight.id, cancelled=cancelled)
+    held = vouchers_for_update(flight.id)
+    issue: list[MealVoucher] = []
+    raised: list[MealVoucher] = []
+    now = timezone.now()
+    for passenger_id in passengers:
+        voucher = held.get(passenger_id)
+        if voucher is not None and voucher.status != VoucherStatus.ISSUED:
+            continue
+        decision = decide_meal_voucher(
+            voucher.amount if voucher else None,
+            band=band,
+            delay_minutes=delay or 0,
+            cancelled=cancelled,
+            tariff=tariff,
+        )
+        if decision.action is VoucherAction.ISSUE:
+            issue.append(
+                MealVoucher(
+                    passenger_id=passenger_id,
+                    flight=flight,
+                    airport_id=flight.origin_id,
+                    amount=decision.amount,
+                    currency=tariff.currency,
+                    delay_minutes=delay,
+                    issued_at=now,
+                )
+            )
+        elif decision.action is VoucherAction.RAISE:
+            voucher.amount, voucher.delay_minutes, voucher.raised_at = decision.amount, delay, now
+            raised.append(voucher)
+    issued = _issue(issue)
+    MealVoucher.objects.bulk_update(raised, ["amount", "delay_minutes", "raised_at"])
+    if issued or raised:
+        publish(
+            event_type="voucher.issued",
+            payload=voucher_issued_payload(flight, issued=issued, raised=raised),
+            flight_id=flight.id,
+            caused_by=event,
+        )
+    return {"passengers": len(passengers), "issued": len(issued), "raised": len(raised)}
+
+
+def _issue(vouchers: list[MealVoucher]) -> list[MealVoucher]:
+    """Insert new vouchers, each with a code no voucher has yet (normally two queries)."""
+    codes = _unused_codes(len(vouchers))
+    for voucher, code in zip(vouchers, codes, strict=True):
+        voucher.code = code
+    return MealVoucher.objects.bulk_create(vouchers)
+
+
+def _unused_codes(count: int) -> list[str]:
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = {new_code() for _ in range(count - len(codes))} - codes
+        # Codes are unique in the database too; this check only spares the whole batch a rollback and retry.
+        fresh -= set(MealVoucher.objects.filter(code__in=fresh).values_list("code", flat=True))
+        codes |= fresh
+    return sorted(codes)
+
+
+@dataclass(frozen=True)
+class Closed:
+    """What an operator's redeem or void did: the vouchers changed, and those refused (with why)."""
+
+    changed: list[MealVoucher]
+    refused: dict[str, str]
+
+
+@transaction.atomic
+def close_vouchers(voucher_ids: Iterable[int], *, status: VoucherStatus, by: str) -> Closed:
+    """Redeem or void issued vouchers (operator action). A redeemed or void voucher is never changed again, so a
+    void voucher cannot be redeemed, nor a redeemed one voided."""
+    if status not in (VoucherStatus.REDEEMED, VoucherStatus.VOID):
+        raise ValueError(f"vouchers are closed as redeemed or void, not {status}")
+    vouchers = list(MealVoucher.objects.select_for_update().filter(id__in=list(voucher_ids)).order_by("code"))
+    changed = [v for v in vouchers if v.status == VoucherStatus.ISSUED]
+    verb = "redeemed" if status == VoucherStatus.REDEEMED else "voided"
+    refused = {
+        v.code: f"{v.code} is {v.status} and cannot be {verb}" for v in vouchers if v.status != VoucherStatus.ISSUED
+    }
+    now = timezone.now()
+    for voucher in changed:
+        voucher.status, voucher.closed_at, voucher.closed_by = status, now, by
+    MealVoucher.objects.bulk_update(changed, ["status", "closed_at", "closed_by"])
+    return Closed(changed=changed, refused=refused)
