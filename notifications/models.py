@@ -1,1 +1,174 @@
-"""Models of the notifications app (filled by a later issue)."""
+"""Messages to partner airlines (with every delivery attempt), to passengers, and the partner sandbox's inbox."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from flights.models import Airline
+
+
+class Partner(Airline):
+    """A partner airline (``own=False``) as notifications sees it: an endpoint and a signing secret."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "partner airline"
+
+
+class PartnerMessageKind(models.TextChoices):
+    INBOUND_DELAY = "inbound_delay", "Inbound delay"
+    REBOOKED_IN = "rebooked_in", "Rebooked in"
+    REBOOKED_OUT = "rebooked_out", "Rebooked out"
+
+
+class PartnerMessageStatus(models.TextChoices):
+    PENDING = "pending", "Pending (will be sent or retried)"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed (refused by the partner)"
+    DEAD = "dead", "Dead (gave up after retries)"
+
+
+class PartnerMessage(models.Model):
+    """One signed message to a partner about one of its flights, caused by one event.
+
+    ``body`` is built once: every attempt sends the same bytes with the same
+    ``Idempotency-Key`` (the id). A sender claims the message with a conditional
+    UPDATE that takes a lease (``lease_token``, ``lease_expires_at``).
+    """
+
+    id = models.UUIDField("message id", primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="partner_messages")
+    partner = models.ForeignKey(Airline, on_delete=models.CASCADE, related_name="partner_messages")
+    flight = models.ForeignKey("flights.Flight", on_delete=models.CASCADE, related_name="partner_messages")
+    kind = models.CharField(max_length=16, choices=PartnerMessageKind.choices)
+    passenger_refs = models.JSONField(default=list, help_text="Passenger ids the message lists.")
+    body = models.TextField(help_text="The exact JSON sent (ASCII), signed as its UTF-8 bytes.")
+    status = models.CharField(max_length=10, choices=PartnerMessageStatus.choices, default=PartnerMessageStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    attempt_limit = models.PositiveSmallIntegerField(help_text="Attempts allowed in all; a resend raises it.")
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "flight", "kind"], name="partnermessage_unique_event_flight_kind"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in PartnerMessageStatus]), name="partnermessage_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="partnermessage_pending_idx", condition=Q(status="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.partner_id} {self.flight_id} [{self.status}]"
+
+    @property
+    def idempotency_key(self) -> str:
+        return str(self.id)
+
+
+class PartnerMessageAttempt(models.Model):
+    """One HTTP attempt to deliver a partner message."""
+
+    message = models.ForeignKey(PartnerMessage, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["message", "number", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.status_code or self.error[:40]}"
+
+
+class SandboxDelivery(models.Model):
+    """What the built-in partner inbox received (one row per Idempotency-Key with a valid signature)."""
+
+    partner = models.ForeignKey(Airline, on_delete=models.CASCADE, related_name="sandbox_deliveries")
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=32, blank=True)
+    body = models.TextField()
+    signature_valid = models.BooleanField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name_plural = "sandbox deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "idempotency_key"],
+                condition=Q(signature_valid=True),
+                name="sandboxdelivery_unique_valid_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.kind} {self.idempotency_key}"
+
+
+class PassengerMessageKind(models.TextChoices):
+    DELAY = "delay", "Delay"
+    CANCELLATION = "cancellation", "Cancellation"
+    GATE_CHANGE = "gate_change", "Gate change"
+    VOUCHER = "voucher", "Meal voucher"
+    HOTEL = "hotel", "Hotel"
+    NEW_ITINERARY = "new_itinerary", "New itinerary"
+    REFUND_OPTION = "refund_option", "Refund option"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+
+
+class PassengerMessageStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class PassengerMessage(models.Model):
+    """One passenger told of one change on one channel; ``context`` holds the passenger's own facts."""
+
+    passenger = models.ForeignKey("passengers.Passenger", on_delete=models.CASCADE, related_name="messages")
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="passenger_messages")
+    kind = models.CharField(max_length=16, choices=PassengerMessageKind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    recipient = models.CharField(max_length=254, help_text="The address or number at the time of the change.")
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=8, choices=PassengerMessageStatus.choices, default=PassengerMessageStatus.PENDING
+    )
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["passenger", "event", "kind", "channel"], name="passengermessage_unique_change_channel"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in PassengerMessageStatus]),
+                name="passengermessage_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.passenger_id} by {self.channel} [{self.status}]"

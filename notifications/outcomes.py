@@ -1,0 +1,29 @@
+"""The ``partner_messages`` and ``passenger_messages`` sections of the outcome document (one query each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import PartnerMessage, PassengerMessage
+
+
+def partner_messages_section() -> list[dict[str, Any]]:
+    """Every message to a partner airline and its delivery."""
+    messages = PartnerMessage.objects.select_related("flight").order_by("created_at", "partner_id", "flight_id", "kind")
+    return [
+        {
+            "partner": message.partner_id,
+            "kind": message.kind,
+            "flight": str(message.flight.ref),
+            "passengers": message.passenger_refs,
+            "status": message.status,
+            "attempts": message.attempts,
+        }
+        for message in messages
+    ]
+
+
+def passenger_messages_section() -> list[dict[str, Any]]:
+    """Every message to a passenger and its delivery."""
+    messages = PassengerMessage.objects.select_related("passenger").order_by("created_at", "id")
+    return [{"passenger": m.passenger.ref, "channel": m.channel, "kind": m.kind, "status": m.status} for m in messages]

@@ -1,0 +1,58 @@
+"""Reads for partner messages: whose journeys continue on, or were moved to or from, a partner's flight.
+
+Each answer maps a flight id to ``{passenger id: cabin}``; the number of queries never depends on
+how many passengers there are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from flights.models import Flight
+from passengers.models import Passenger, Segment, SegmentStatus
+
+FlightPassengers = dict[int, dict[int, str]]
+
+
+def next_legs_after(flight_id: int) -> FlightPassengers:
+    """For every booking on the flight, its next active segment after it: ``{next flight id: {passenger: cabin}}``."""
+    on_flight = Segment.objects.filter(flight_id=flight_id, status=SegmentStatus.ACTIVE).values("booking_id")
+    segments = (
+        Segment.objects.filter(booking_id__in=on_flight, status=SegmentStatus.ACTIVE)
+        .order_by("booking_id", "position")
+        .values_list("booking_id", "flight_id", "cabin")
+    )
+    next_leg: dict[int, tuple[int, str]] = {}
+    previous: tuple[int, int] | None = None
+    for booking_id, leg_flight_id, cabin in segments:
+        if previous == (booking_id, flight_id):
+            next_leg[booking_id] = (leg_flight_id, cabin)
+        previous = (booking_id, leg_flight_id)
+    legs: FlightPassengers = defaultdict(dict)
+    passengers = Passenger.objects.filter(booking_id__in=list(next_leg)).values_list("id", "booking_id")
+    for passenger_id, booking_id in passengers:
+        leg_flight_id, cabin = next_leg[booking_id]
+        legs[leg_flight_id][passenger_id] = cabin
+    return dict(legs)
+
+
+def legs_of_parties(parties: Iterable[dict[str, Any]], key: str) -> FlightPassengers:
+    """The legs listed under ``key`` (``added`` or ``removed``) of ``passenger.reaccommodated`` parties."""
+    legs: FlightPassengers = defaultdict(dict)
+    for party in parties:
+        for leg in party[key]:
+            legs[leg["flight_id"]].update(dict.fromkeys(party["passenger_ids"], leg["cabin"]))
+    return dict(legs)
+
+
+def partner_flights(flight_ids: Iterable[int]) -> dict[int, Flight]:
+    """The flights among ``flight_ids`` operated by partner airlines, with their carrier."""
+    flights = Flight.objects.filter(id__in=list(flight_ids), carrier__own=False).select_related("carrier")
+    return {flight.id: flight for flight in flights}
+
+
+def passengers_by_id(passenger_ids: Iterable[int]) -> dict[int, Passenger]:
+    """Passengers with their booking, by id."""
+    return {p.id: p for p in Passenger.objects.filter(id__in=list(passenger_ids)).select_related("booking")}

@@ -1,0 +1,115 @@
+"""Writing passenger messages for an event (in the handler's transaction) and sending them after commit.
+
+A change is turned into ``{(passenger id, kind): context}``; each passenger then gets one
+message per channel they have. The queries made do not depend on how many passengers there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from events.models import Event
+from passengers.models import Passenger
+from passengers.selectors import passengers_on_flight
+
+from .models import Channel, PassengerMessage, PassengerMessageKind, PassengerMessageStatus
+from .tasks import send_passenger_messages
+
+Changes = dict[tuple[int, str], dict[str, Any]]
+
+FLIGHT_EVENT_KINDS = {
+    "flight.delayed": PassengerMessageKind.DELAY,
+    "flight.cancelled": PassengerMessageKind.CANCELLATION,
+    "flight.gate_changed": PassengerMessageKind.GATE_CHANGE,
+}
+
+
+def tell_flight_change(event: Event) -> dict[str, int]:
+    """Everyone booked on the flight hears of its delay, cancellation or gate change."""
+    kind = FLIGHT_EVENT_KINDS[event.type]
+    passengers = passengers_on_flight(event.payload["flight_id"]).distinct()
+    return _record(event, {(passenger_id, kind): {} for passenger_id in passengers.values_list("id", flat=True)})
+
+
+def tell_vouchers(event: Event) -> dict[str, int]:
+    """Each passenger whose meal voucher was issued or raised hears its code and value."""
+    changes: Changes = {
+        (voucher["passenger_id"], PassengerMessageKind.VOUCHER): {
+            "code": voucher["code"],
+            "amount": voucher["amount"],
+            "currency": voucher["currency"],
+            "raised": voucher["change"] == "raised",
+            "airport": event.payload["airport"],
+        }
+        for voucher in event.payload["vouchers"]
+    }
+    return _record(event, changes)
+
+
+def tell_hotels(event: Event) -> dict[str, int]:
+    """Each passenger given a room hears the hotel and the night(s)."""
+    changes: Changes = {}
+    for stay in event.payload["stays"]:
+        if stay["status"] != "booked":
+            continue
+        night = {"hotel": stay["hotel_name"], "night": stay["night"], "airport": stay["airport"]}
+        for passenger_id in stay["passenger_ids"]:
+            changes.setdefault((passenger_id, PassengerMessageKind.HOTEL), {"stays": []})["stays"].append(night)
+    return _record(event, changes)
+
+
+def tell_reaccommodations(event: Event) -> dict[str, int]:
+    """Rebooked passengers hear their new itinerary; everyone of a disruption that allows it, the refund option."""
+    changes: Changes = {}
+    for party in event.payload["parties"]:
+        for passenger_id in party["passenger_ids"]:
+            if party["status"] == "rebooked":
+                changes[(passenger_id, PassengerMessageKind.NEW_ITINERARY)] = {
+                    "legs": [leg["flight"] for leg in party["new"]],
+                    "first_departure": party["first_departure"],
+                    "locator": party["locator"],
+                }
+            if event.payload["refund_allowed"]:
+                changes[(passenger_id, PassengerMessageKind.REFUND_OPTION)] = {"locator": party["locator"]}
+    return _record(event, changes)
+
+
+def _record(event: Event, changes: Changes) -> dict[str, int]:
+    """One message per change and channel of the passenger; redelivery of the event writes nothing new."""
+    contacts = Passenger.objects.filter(id__in={passenger_id for passenger_id, _ in changes}).values_list(
+        "id", "email", "phone"
+    )
+    channels = {pid: _channels(email, phone) for pid, email, phone in contacts}
+    messages = [
+        PassengerMessage(
+            passenger_id=passenger_id, event=event, kind=kind, channel=channel, recipient=recipient, context=context
+        )
+        for (passenger_id, kind), context in changes.items()
+        for channel, recipient in channels.get(passenger_id, [])
+    ]
+    if messages:
+        PassengerMessage.objects.bulk_create(messages, ignore_conflicts=True)
+        pending = PassengerMessage.objects.filter(event=event, status=PassengerMessageStatus.PENDING)
+        send_after_commit(list(pending.values_list("id", flat=True)))
+    return {"passenger_messages": len(messages)}
+
+
+def _channels(email: str, phone: str) -> list[tuple[str, str]]:
+    return [(channel, to) for channel, to in ((Channel.EMAIL, email.strip()), (Channel.SMS, phone.strip())) if to]
+
+
+def send_after_commit(message_ids: Iterable[int]) -> None:
+    """Queue the messages for sending in batches (one task each) once the current transaction commits."""
+    ids, size = list(message_ids), settings.PASSENGER_MESSAGE_BATCH
+    batches = [ids[start : start + size] for start in range(0, len(ids), size)]
+
+    def send() -> None:
+        for batch in batches:
+            send_passenger_messages.delay(batch)
+
+    if batches:
+        transaction.on_commit(send)

@@ -1,0 +1,32 @@
+"""Celery tasks of notifications (thin: ids in, the delivery modules do the work)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from . import partner_delivery, passenger_delivery
+
+
+@shared_task(name="notifications.send_partner_message", acks_late=True, ignore_result=True)
+def send_partner_message(message_id: str) -> str:
+    """One attempt to deliver a partner message; a short wait before the retry rides on a countdown."""
+    result = partner_delivery.send(message_id)
+    if result.retry_in is not None and result.retry_in <= settings.PARTNER_MAX_COUNTDOWN_SECONDS:
+        send_partner_message.apply_async((message_id,), countdown=result.retry_in)
+    return result.status
+
+
+@shared_task(name="notifications.sweep_partner_messages", acks_late=True, ignore_result=True)
+def sweep_partner_messages() -> int:
+    """Send the partner messages whose retry is due and was not scheduled on the broker (beat, periodic)."""
+    due = partner_delivery.due_for_sweep(settings.PARTNER_SWEEP_BATCH)
+    for message_id in due:
+        send_partner_message.delay(str(message_id))
+    return len(due)
+
+
+@shared_task(name="notifications.send_passenger_messages", acks_late=True, ignore_result=True)
+def send_passenger_messages(message_ids: list[int]) -> dict[str, int]:
+    """Send one batch of passenger messages."""
+    return passenger_delivery.send_batch([int(i) for i in message_ids])

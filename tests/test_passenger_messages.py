@@ -1,0 +1,191 @@
+"""Passenger messages: every affected passenger told once per change on each channel they have."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import Event
+from events.services import publish
+from flights.models import Flight
+from flights.services import cancel_flight, change_gate, delay_flight
+from notifications import passenger_delivery, passenger_services, sms
+from notifications.models import PassengerMessage
+from notifications.outcomes import passenger_messages_section
+from passengers.models import Passenger
+from tests.support.flows import run_subscriber
+from tests.support.notify import notify_network
+
+pytestmark = pytest.mark.django_db
+
+
+class BrokenGateway(sms.BaseSmsBackend):
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionError("gateway down")
+
+
+@pytest.fixture(autouse=True)
+def network(tmp_path, settings) -> None:
+    settings.SMS_BACKEND = "notifications.sms.LocmemBackend"
+    sms.outbox.clear()
+    notify_network(tmp_path)
+
+
+def _nv117() -> Flight:
+    return Flight.objects.get(carrier_id="NV", number="117")
+
+
+def _send_all() -> dict[str, int]:
+    return passenger_delivery.send_batch(list(PassengerMessage.objects.values_list("id", flat=True)))
+
+
+def _sent() -> set[tuple[str, str, str]]:
+    return set(PassengerMessage.objects.filter(status="sent").values_list("passenger__ref", "channel", "kind"))
+
+
+def _pid(ref: str) -> int:
+    return Passenger.objects.get(ref=ref).id
+
+
+def test_a_delay_tells_everyone_booked_on_each_channel_they_have() -> None:
+    event = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH")
+    run_subscriber(event, "notifications")
+    assert _send_all() == {"sent": 5, "failed": 0}
+    assert _sent() == {
+        ("QX7K2M-1", "email", "delay"),
+        ("QX7K2M-1", "sms", "delay"),
+        ("AB12CD-1", "email", "delay"),
+        ("CD34EF-1", "sms", "delay"),
+        ("EF56GH-1", "email", "delay"),
+    }  # fmt: skip  (Charles has no contact; Barbara is not on NV117)
+    assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "ed@x.org", "grace@example.org"]
+    ada = next(m for m in mail.outbox if m.to == ["ada@example.org"])
+    assert ada.subject == "Flight NV117/2026-11-25 is delayed by 120 minutes"
+    assert "Dear Ada Lovelace" in ada.body and "from LHR to CDG" in ada.body
+    assert "Expected departure:  25 Nov 2026 10:00 UTC" in ada.body
+    assert {s.to for s in sms.outbox} == {"+447700900123", "+4470"}
+    assert "delayed by 120 minutes" in sms.outbox[0].body
+
+
+def test_a_redelivered_event_sends_nothing_twice() -> None:
+    event = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH")
+    run_subscriber(event, "notifications")
+    _send_all()
+    passenger_services.tell_flight_change(Event.objects.get(id=event.id))
+    assert PassengerMessage.objects.count() == 5
+    assert _send_all() == {"sent": 0, "failed": 0}
+    assert len(mail.outbox) == 3 and len(sms.outbox) == 2
+
+
+def test_a_cancellation_and_a_gate_change_are_told() -> None:
+    run_subscriber(change_gate(flight=_nv117(), gate="B7", terminal="3"), "notifications")
+    run_subscriber(cancel_flight(flight=_nv117(), reason="TECH"), "notifications")
+    _send_all()
+    subjects = {m.subject for m in mail.outbox if m.to == ["ada@example.org"]}
+    assert subjects == {"Flight NV117/2026-11-25: new gate B7", "Flight NV117/2026-11-25 is cancelled"}
+    gate = next(m for m in mail.outbox if "gate" in m.subject)
+    assert "terminal 3, gate B7 (was gate A1)" in gate.body
+
+
+def test_each_passenger_hears_their_voucher_code() -> None:
+    nv = _nv117()
+    event = publish(
+        event_type="voucher.issued",
+        payload={"flight_id": nv.id, "flight": "NV117/2026-11-25", "airport": "LHR", "passenger_ids": [],
+                 "vouchers": [{"voucher_id": 1, "code": "MV-7Q2X", "passenger_id": _pid("QX7K2M-1"),
+                               "amount": "15.00", "currency": "EUR", "change": "issued"}]},
+    )  # fmt: skip
+    run_subscriber(event, "notifications")
+    _send_all()
+    (email,) = mail.outbox
+    assert email.subject == "Your meal voucher for flight NV117/2026-11-25"
+    assert "Voucher code: MV-7Q2X" in email.body and "15.00 EUR" in email.body and "LHR airport" in email.body
+    assert "MV-7Q2X" in sms.outbox[0].body
+
+
+def test_each_passenger_given_a_room_hears_the_hotel_and_night() -> None:
+    nv = _nv117()
+    stay = {"booking_id": 1, "locator": "QX7K2M", "stay_ids": [1, 2], "airport": "CDG", "night": "2026-11-25",
+            "rooms": 1, "passenger_ids": [_pid("QX7K2M-1"), _pid("QX7K2M-2")]}  # fmt: skip
+    event = publish(
+        event_type="hotel.booked",
+        payload={"flight_id": nv.id, "flight": "NV117/2026-11-25", "booked": 2, "unaccommodated": 1, "stays": [
+            {**stay, "status": "booked", "hotel": "CDG-H1", "hotel_name": "Roissy Inn"},
+            {**stay, "passenger_ids": [_pid("EF56GH-1")], "status": "unaccommodated", "hotel": None,
+             "hotel_name": None},
+        ]},
+    )  # fmt: skip
+    run_subscriber(event, "notifications")
+    _send_all()
+    assert _sent() == {("QX7K2M-1", "email", "hotel"), ("QX7K2M-1", "sms", "hotel")}
+    assert "- Roissy Inn (CDG), night of 2026-11-25" in mail.outbox[0].body
+
+
+def test_a_reaccommodation_tells_the_new_itinerary_and_the_refund_option() -> None:
+    nv = _nv117()
+    party = {"case_id": 1, "booking_id": 1, "locator": "QX7K2M", "passenger_ids": [_pid("QX7K2M-1")],
+             "cause": "misconnect", "disruption_airport": "CDG",
+             "available_from": "2026-11-25T11:15:00+00:00", "arrival_delay_minutes": 240,
+             "removed": [], "added": []}  # fmt: skip
+    event = publish(
+        event_type="passenger.reaccommodated",
+        payload={"flight_id": nv.id, "flight": "NV117/2026-11-25", "disruption": "flight.delayed",
+                 "scheduled_departure": "2026-11-25T08:00:00+00:00",
+                 "estimated_arrival": "2026-11-25T11:15:00+00:00", "refund_allowed": True, "optimal": True,
+                 "parties": [
+                     {**party, "status": "rebooked", "first_departure": "2026-11-25T15:00:00+00:00",
+                      "new": [{"flight_id": 1, "flight": "PA2233/2026-11-25", "cabin": "Y"}]},
+                     {**party, "locator": "EF56GH", "passenger_ids": [_pid("EF56GH-1")], "status": "unprotected",
+                      "first_departure": None, "new": []},
+                 ]},
+    )  # fmt: skip
+    run_subscriber(event, "notifications")
+    _send_all()
+    assert _sent() == {
+        ("QX7K2M-1", "email", "new_itinerary"), ("QX7K2M-1", "sms", "new_itinerary"),
+        ("QX7K2M-1", "email", "refund_option"), ("QX7K2M-1", "sms", "refund_option"),
+        ("EF56GH-1", "email", "refund_option"),
+    }  # fmt: skip
+    itinerary = next(m for m in mail.outbox if m.subject == "Your new itinerary, booking QX7K2M")
+    assert "- PA2233/2026-11-25" in itinerary.body and "25 Nov 2026 15:00 UTC" in itinerary.body
+
+
+def test_a_failing_channel_fails_only_its_messages(settings) -> None:
+    settings.SMS_BACKEND = f"{__name__}.BrokenGateway"
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    assert _send_all() == {"sent": 3, "failed": 2}
+    failed = PassengerMessage.objects.filter(status="failed")
+    assert {m.channel for m in failed} == {"sms"} and all("gateway down" in m.error for m in failed)
+    settings.SMS_BACKEND = "notifications.sms.LocmemBackend"
+    assert passenger_delivery.resend(list(failed.values_list("id", flat=True)))
+    assert _send_all() == {"sent": 2, "failed": 0}
+
+
+def test_the_outcome_section_lists_each_message() -> None:
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    _send_all()
+    with CaptureQueriesContext(connection) as queries:
+        section = passenger_messages_section()
+    assert len(queries) == 1
+    assert {"passenger": "QX7K2M-1", "channel": "email", "kind": "delay", "status": "sent"} in section
+    assert len(section) == 5
+
+
+def _queries(tmp_path: Any, bulk_bookings: int) -> tuple[int, int]:
+    notify_network(tmp_path, bulk_bookings=bulk_bookings)
+    event = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH")
+    with CaptureQueriesContext(connection) as handler:
+        passenger_services.tell_flight_change(event)
+    with CaptureQueriesContext(connection) as sender:
+        _send_all()
+    assert PassengerMessage.objects.filter(status="sent").count() == 5 + 20 * bulk_bookings
+    return len(handler), len(sender)
+
+
+def test_queries_do_not_grow_with_passengers(tmp_path, settings) -> None:
+    settings.PASSENGER_MESSAGE_BATCH = 10_000
+    assert _queries(tmp_path, 1) == _queries(tmp_path, 30)  # 15 and 305 passengers
