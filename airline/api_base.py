@@ -1,0 +1,43 @@
+"""The public API's base view (anonymous, JSON only) and its answer to URLs that name no endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+
+class JSONOnlyNegotiation(BaseContentNegotiation):
+    """The API speaks JSON whatever the ``Accept`` header says (no 406, and no negotiation cost per request)."""
+
+    def select_renderer(
+        self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request: Request, parsers: Sequence[Any]) -> Any:
+        return parsers[0] if parsers else None
+
+
+class PublicAPIView(APIView):
+    """Base of the public API's views: no authentication (no user data behind them), JSON only, throttled."""
+
+    authentication_classes = []
+    permission_classes = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnlyNegotiation
+
+
+@extend_schema(exclude=True)
+class UnknownEndpointView(PublicAPIView):
+    """Any URL under ``/api/`` that names no endpoint: 404 in the API's error shape, whatever the method."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # throttled like any other request
+        raise NotFound(f"no API endpoint at {request.path}")

@@ -1,0 +1,237 @@
+"""Gate API throughput and latency against a constant-body DRF view, under gunicorn, PostgreSQL and Redis.
+
+    .venv/bin/python bench/gate_api.py [--scenario PATH | --no-load] [--duration 10] [--rounds 3]
+                                       [--connections 16] [--workers 2]
+
+Loads the scenario's flights (``load_scenario --replace``; ``--no-load`` keeps those already there) into
+BENCH_DATABASE_URL (default ``airline_bench_api``), uses Redis BENCH_REDIS_URL (default db 12) as the
+cache, serves the project with gunicorn (sync workers, 2 as in the Procfile; settings
+``bench.api_settings``, which adds the baseline views under ``/bench/``) and drives it with wrk, rotating
+over every flight's gate URL. Throttling stays on, with a rate no run reaches. Prints, at N connections:
+
+- warm: the gate API (every flight cached) and two DRF views returning a gate body as a constant, one as
+  the project configures DRF (throttled like the gate API) and one unthrottled (no cache round trip at
+  all), in alternating rounds: requests/s, p50, p99 and the workers' CPU per request of each run, and the
+  ratios of the medians;
+- cold pass: the first request for each flight after the cache was flushed, one at a time;
+- always cold: the gate API with nothing ever cached (FLIGHT_CACHE_TTL_SECONDS=0), the miss path's ceiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/airline_bench_api")
+os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, bench_env, percentile, setup_django, stop, wait
+
+WORK_DIR = ROOT / "var" / "bench"
+SCENARIO = ROOT.parent / "shared" / "benchmarks" / "roadef-a01.json.gz"
+# wrk's own summary, as JSON: throughput, latency percentiles (microseconds) and failures.
+WRK_SCRIPT = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n %% #paths + 1
+  return wrk.format("GET", paths[n])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests": %%d, "seconds": %%f, "p50": %%d, "p99": %%d, "failed": %%d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99),
+    e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One wrk run: requests/s, latency percentiles and the gunicorn workers' CPU per request, in ms."""
+
+    rps: float
+    p50: float
+    p99: float
+    cpu: float
+
+    def __str__(self) -> str:
+        return f"{self.rps:6.0f} req/s  p50 {self.p50:5.2f} ms  p99 {self.p99:6.2f} ms  CPU {self.cpu:.3f} ms/req"
+
+
+def gate_paths() -> list[str]:
+    from flights.models import Flight
+
+    return [f"/api/v1/flights/{f.designator}/{f.service_date}/gate" for f in Flight.objects.order_by("pk")]
+
+
+def gate_body() -> str:
+    """The gate body of the first flight: the baseline returns it, so both views send the same bytes."""
+    from flights import gate_cache
+    from flights.models import Flight
+
+    flight = Flight.objects.select_related("origin", "destination").order_by("pk").first()
+    return gate_cache.render(flight)["gate"].body.decode()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(port: int, workers: int, **extra: str) -> subprocess.Popen:
+    """gunicorn with sync workers on ``port``, as its own process group; returns once it answers."""
+    log = WORK_DIR / "gate-api-gunicorn.log"
+    env = bench_env(DJANGO_SETTINGS_MODULE="bench.api_settings", DJANGO_LOG_LEVEL="WARNING",
+                    API_ANON_THROTTLE_RATE="1000000000/min", **extra)  # fmt: skip
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "airline.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait(lambda: get(port, "/bench/constant") == 200, 30, interval=0.2)
+    except TimeoutError:
+        stop(process)
+        raise SystemExit(f"gunicorn did not start; see {log}") from None
+    return process
+
+
+def get(port: int, path: str) -> int | None:
+    """The status of a GET, or None when the server does not answer."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def workers_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds the gunicorn workers (the master's children) have used: unlike throughput, this does not
+    depend on what else the machine runs."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(server: subprocess.Popen, port: int, paths: list[str], seconds: int, connections: int) -> Run:
+    """Drive the server with wrk (one thread) over ``paths`` in turn; fails on any error or non-2xx answer."""
+    script = WORK_DIR / "gate-api.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
+    cpu = workers_cpu(server)
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    cpu = workers_cpu(server) - cpu
+    result = json.loads(output.strip().splitlines()[-1])
+    if result["failed"]:
+        raise SystemExit(f"{result['failed']} failed requests:\n{output}")
+    return Run(
+        rps=result["requests"] / result["seconds"],
+        p50=result["p50"] / 1000,
+        p99=result["p99"] / 1000,
+        cpu=cpu * 1000 / result["requests"],
+    )
+
+
+def median_run(runs: list[Run]) -> Run:
+    return Run(*(statistics.median(getattr(r, field) for r in runs) for field in ("rps", "p50", "p99", "cpu")))
+
+
+def cold_pass(port: int, paths: list[str]) -> list[float]:
+    """Milliseconds of the first request for each flight, one at a time, after flushing the cache."""
+    from django.core.cache import cache
+
+    cache.clear()  # the benchmark's own Redis database
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    latencies = []
+    for path in paths:
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            raise SystemExit(f"GET {path}: {response.status}")
+    connection.close()
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scenario", type=Path, default=SCENARIO)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the gate API and the baselines")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (the Procfile runs 2)")
+    parser.add_argument("--no-load", action="store_true", help="use the flights already in the database")
+    args = parser.parse_args()
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+
+    setup_django(DJANGO_LOG_LEVEL="WARNING")
+    from django.core.management import call_command
+
+    if not args.no_load:
+        call_command("load_scenario", str(args.scenario), "--replace", verbosity=0)
+    paths, body = gate_paths(), gate_body()
+    port = free_port()
+    print(f"{len(paths)} flights; gunicorn {args.workers} sync workers; wrk 1 thread, {args.connections} "
+          f"connections, {args.duration:g} s runs")  # fmt: skip
+
+    # Warm: entries outlive the whole run (in service a hot flight misses once per TTL; here the baselines'
+    # runs would leave every entry to expire between two gate runs).
+    server = serve(port, args.workers, BENCH_CONSTANT_BODY=body, FLIGHT_CACHE_TTL_SECONDS="3600")
+    try:
+        wrk(server, port, paths, 3, args.connections)  # warm the cache and the workers
+        views = {
+            "gate API": paths,
+            "constant DRF view": ["/bench/constant"],
+            "constant DRF view, unthrottled": ["/bench/constant-unthrottled"],
+        }
+        runs: dict[str, list[Run]] = {name: [] for name in views}
+        for n in range(1, args.rounds + 1):
+            for name, view_paths in views.items():
+                runs[name].append(wrk(server, port, view_paths, args.duration, args.connections))
+                print(f"round {n}: {name:31} {runs[name][-1]}")
+        medians = {name: median_run(view_runs) for name, view_runs in runs.items()}
+        print(f"warm, median of {args.rounds} rounds:")
+        for name, run in medians.items():
+            print(f"  {name:31} {run}")
+        for name in list(views)[1:]:
+            print(f"ratio gate API / {name}: {medians['gate API'].rps / medians[name].rps:.2f}")
+        cold = cold_pass(port, paths)
+        print(
+            f"cold pass (first request per flight, one at a time): p50 {percentile(cold, 50):.2f} ms, "
+            f"p99 {percentile(cold, 99):.2f} ms"
+        )
+    finally:
+        stop(server)
+
+    server = serve(port, args.workers, BENCH_CONSTANT_BODY=body, FLIGHT_CACHE_TTL_SECONDS="0")
+    try:
+        print(f"always cold (nothing cached): gate API {wrk(server, port, paths, args.duration, args.connections)}")
+    finally:
+        stop(server)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""The flight API for mobile clients: a flight's gate and its status, answered from the cache.
+
+A GET whose flight is cached is answered before DRF sees the request (no request wrapping, negotiation or
+rendering: the cached bytes are the body), after the client's throttle allows it. Everything else (a miss,
+a malformed reference, a throttled client, another method) takes the full DRF path, which owns the contract:
+errors in the API's shape, throttling with ``Retry-After``, the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils.http import parse_etags
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.request import Request
+
+from airline.api_base import PublicAPIView
+from airline.api_errors import ErrorSerializer
+from airline.throttling import ClientRateThrottle, admit_and_get
+
+from . import gate_cache
+from .designators import FlightRef, InvalidDesignator, parse_designator, parse_service_date
+from .models import Flight
+from .serializers import FlightGateSerializer, FlightStatusSerializer
+
+# What flights.designators accepts, for the schema: a carrier, 1-4 digits but not all zeros, a suffix letter.
+DESIGNATOR_PATTERN = r"^[A-Za-z0-9]{2}([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])[A-Za-z]?$"
+# Clients must revalidate before every use (a 304 costs one cache read): never a stale gate on screen.
+CACHE_CONTROL = "no-cache"
+
+
+class InvalidDesignatorError(APIException):
+    status_code = 400
+    default_code = "invalid_designator"
+
+
+class InvalidDateError(APIException):
+    status_code = 400
+    default_code = "invalid_date"
+
+
+class FlightNotFound(NotFound):
+    default_code = "flight_not_found"
+
+
+def parse_ref(designator: str, date: str) -> FlightRef:
+    """The flight reference of the URL, or a 400 saying which part is malformed."""
+    try:
+        parsed_designator = parse_designator(designator)
+    except InvalidDesignator as exc:
+        raise InvalidDesignatorError(str(exc)) from None
+    try:
+        return FlightRef(designator=parsed_designator, date=parse_service_date(date))
+    except InvalidDesignator as exc:
+        raise InvalidDateError(str(exc)) from None
+
+
+def cached_response(request: HttpRequest, rendered: gate_cache.Rendered) -> HttpResponse:
+    """200 with the rendered body, or 304 when the client's ``If-None-Match`` names its ETag."""
+    headers = {"ETag": rendered.etag, "Cache-Control": CACHE_CONTROL}
+    # META, not request.headers: building the latter parses every header, a cost on the hot path.
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match and _names(if_none_match, rendered.etag):
+        return HttpResponseNotModified(headers=headers)
+    return HttpResponse(rendered.body, content_type="application/json", headers=headers)
+
+
+def _names(if_none_match: str, etag: str) -> bool:
+    """Whether an ``If-None-Match`` value names ``etag`` (weak comparison, as RFC 9110 asks for GET)."""
+    offered = parse_etags(if_none_match)
+    return "*" in offered or etag in (tag.removeprefix("W/") for tag in offered)
+
+
+def _documented(operation_id: str, summary: str, body: type, example: dict[str, Any]) -> Any:
+    """The OpenAPI description shared by the flight endpoints: their parameters, headers and every response."""
+    etag = OpenApiParameter("ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 304])
+    cache_control = OpenApiParameter(
+        "Cache-Control", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 304], description=CACHE_CONTROL
+    )
+    return extend_schema_view(get=extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        tags=["flights"],
+        parameters=[
+            OpenApiParameter(
+                "designator", {"type": "string", "pattern": DESIGNATOR_PATTERN}, OpenApiParameter.PATH,
+                description="IATA flight designator, case-insensitive, leading zeros ignored: NV117, nv0117, NV117A",
+                examples=[OpenApiExample("NV117", value="NV117"), OpenApiExample("nv0117", value="nv0117")],
+            ),
+            OpenApiParameter(
+                "date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="Service date, YYYY-MM-DD",
+                examples=[OpenApiExample("2026-11-25", value="2026-11-25")],
+            ),
+            OpenApiParameter(
+                "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+                description="The ETag of the body the client holds: 304 if it is still current",
+            ),
+            etag,
+            cache_control,
+            OpenApiParameter(
+                "Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=[429],
+                description="Seconds until the client may call again",
+            ),
+            OpenApiParameter("Allow", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[405]),
+        ],
+        responses={
+            200: OpenApiResponse(body, description="The flight", examples=[OpenApiExample("NV117", example)]),
+            304: OpenApiResponse(description="Not modified: the client's copy (If-None-Match) is current"),
+            400: OpenApiResponse(ErrorSerializer, description="Malformed designator (invalid_designator) or date "
+                                 "(invalid_date)"),
+            404: OpenApiResponse(ErrorSerializer, description="No such flight (flight_not_found)"),
+            405: OpenApiResponse(ErrorSerializer, description="Any method but GET and HEAD (method_not_allowed)"),
+            429: OpenApiResponse(ErrorSerializer, description="Too many requests from this client (throttled)"),
+        },
+    ))  # fmt: skip
+
+
+class FlightView(PublicAPIView):
+    """One representation of a flight (``representation``, a key of ``gate_cache.REPRESENTATIONS``)."""
+
+    http_method_names = ["get", "head"]
+    throttle_classes = [ClientRateThrottle]
+    representation: str
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method == "GET":
+            response = self.from_cache(request, **kwargs)
+            if response is not None:
+                return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def from_cache(self, request: HttpRequest, designator: str, date: str) -> HttpResponse | None:
+        """The response for a cached flight if the client may have it, else None (the DRF path answers)."""
+        try:
+            ref = parse_ref(designator, date)
+        except APIException:
+            return None
+        allowed, entry = admit_and_get(request, gate_cache.key_for_ref(ref))
+        if entry is None or not allowed:
+            return None
+        return cached_response(request, entry[self.representation])
+
+    def get(self, request: Request, designator: str, date: str) -> HttpResponse:
+        ref = parse_ref(designator, date)
+        entry = gate_cache.cached(ref)
+        if entry is None:
+            try:
+                entry = gate_cache.load(ref)
+            except Flight.DoesNotExist:
+                raise FlightNotFound(f"no flight {ref}") from None
+        return cached_response(request, entry[self.representation])
+
+
+_EXAMPLE = {
+    "flight": "NV117",
+    "date": "2026-11-25",
+    "origin": "LHR",
+    "destination": "WAW",
+    "terminal": "5",
+    "gate": "B32",
+    "status": "delayed",
+    "scheduled_departure": "2026-11-25T08:25:00+00:00",
+    "estimated_departure": "2026-11-25T09:10:00+00:00",
+    "updated_at": "2026-11-25T07:58:12.402113Z",
+}
+
+
+@_documented("flight_gate", "A flight's departure gate", FlightGateSerializer, _EXAMPLE)
+class FlightGateView(FlightView):
+    """``GET /api/v1/flights/{designator}/{date}/gate``: terminal, gate, status and departure times."""
+
+    representation = "gate"
+
+
+@_documented(
+    "flight_status",
+    "A flight's status",
+    FlightStatusSerializer,
+    {**_EXAMPLE, "scheduled_arrival": "2026-11-25T11:50:00+01:00", "estimated_arrival": "2026-11-25T12:35:00+01:00"},
+)
+class FlightStatusView(FlightView):
+    """``GET /api/v1/flights/{designator}/{date}``: the gate's facts and the arrival times."""
+
+    representation = "status"
