@@ -1,0 +1,74 @@
+"""The passengers' reaccommodation API: locator + last name, see, accept, decline, refund; no enumeration."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from flights.services import cancel_flight, delay_flight
+from tests import test_rebooking_service
+from tests.test_rebooking_service import DAY, _get, _handle
+
+pytestmark = pytest.mark.django_db
+hub = test_rebooking_service.hub  # the same small network
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> None:
+    cache.clear()
+
+
+def _post(path: str, last_name: str | None = "Aaaaaa") -> tuple[int, dict]:
+    body = {} if last_name is None else {"last_name": last_name}
+    response = APIClient().post(f"/api/v1/bookings/{path}", body, format="json")
+    return response.status_code, response.json()
+
+
+def test_a_passenger_sees_the_new_itinerary_and_accepts_it(hub) -> None:
+    _handle(cancel_flight(flight=_get("100"), reason="TECH"))
+    status, body = _post("aaaaaa/reaccommodation", "aaaaaa ")
+    assert status == 200
+    assert (body["status"], body["cause"], body["disrupted_flight"]) == ("rebooked", "cancelled", f"NV100/{DAY}")
+    assert [leg["flight"] for leg in body["new"]] == [f"NV102/{DAY}"]
+    assert body["new"][0]["departure"].startswith(f"{DAY}T14:00")
+    assert body["choices"] == ["accept", "decline", "refund"]
+    status, body = _post("AAAAAA/reaccommodation/accept")
+    assert (status, body["status"], body["choices"]) == (200, "accepted", ["decline", "refund"])
+
+
+def test_a_refund_after_a_cancellation_releases_the_seats(hub) -> None:
+    _handle(cancel_flight(flight=_get("100"), reason="TECH"))
+    status, body = _post("AAAAAA/reaccommodation/refund")
+    assert (status, body["status"], body["choices"]) == (200, "refunded", [])
+    assert _get("102").booked_y == 2
+    status, body = _post("AAAAAA/reaccommodation/accept")
+    assert (status, body["error"]["code"]) == (409, "choice_not_allowed")
+
+
+def test_no_refund_after_a_short_delay(hub) -> None:
+    _handle(delay_flight(flight=_get("1"), delay_minutes=90))
+    status, body = _post("CONNEX/reaccommodation/refund", "Connex")
+    assert (status, body["error"]["code"]) == (409, "choice_not_allowed")
+    assert "300 minutes" in body["error"]["message"]
+
+
+@pytest.mark.parametrize(("path", "name"), [("AAAAAA", "Wrong"), ("ZZZZZZ", "Aaaaaa"), ("AAAAAA", "")])
+def test_wrong_locator_or_name_gives_the_same_404(hub, path: str, name: str) -> None:
+    _handle(cancel_flight(flight=_get("100"), reason="TECH"))
+    status, body = _post(f"{path}/reaccommodation", name)
+    if name == "":
+        assert (status, body["error"]["code"]) == (400, "invalid")
+        return
+    assert status == 404
+    assert body == {"error": {"code": "booking_not_found", "message": "No booking matches that locator and last name."}}
+
+
+def test_look_ups_are_rate_limited(hub, settings) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "booking": "3/min"},
+    }
+    codes = [_post(f"ZZZZZ{n}/reaccommodation", "Guess")[0] for n in range(5)]
+    assert codes[:3] == [404, 404, 404]
+    assert codes[3:] == [429, 429]
