@@ -24,18 +24,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The local demo: the partners' messages go to the built-in sandbox inbox.
+DEMO_ENV := PARTNER_SANDBOX_ENABLED=$${PARTNER_SANDBOX_ENABLED:-true}
+
 demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py load_scenario scenarios/contract/demo.json --replace --rebase today
+	$(BIN)/python manage.py point_partners_at_sandbox --base-url http://127.0.0.1:$(PORT)
+	$(BIN)/python manage.py install_drills --enable
 	$(BIN)/python manage.py create_demo_operator
 
 run: demo
 	@echo ""
-	@echo "  Operations control:  http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Operations control:  http://127.0.0.1:$(PORT)/admin/   (login printed above)"
+	@echo "  Gate API:            http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	$(DEMO_ENV) PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 services:
 	@scripts/check_services.sh

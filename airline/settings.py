@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rebooking",
     "vouchers",
     "lodging",
+    "compensation",
     "notifications",
     "scenarios",
 ]
@@ -91,7 +92,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and broker -------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "airline.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
 else:
     # Shared by every local process (web, worker, beat), unlike locmem.
@@ -145,9 +146,18 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "events", *SUBSCRIBER_QUEUES)]
 # Subscriber deliveries go to the queue their subscriber registered (events.registry);
 # the backbone's own tasks run on "events".
-CELERY_TASK_ROUTES = {"events.relay": {"queue": "events"}}
+CELERY_TASK_ROUTES = {
+    "events.relay": {"queue": "events"},
+    "notifications.send_partner_message": {"queue": "partners"},
+    "notifications.sweep_partner_messages": {"queue": "partners"},
+    "notifications.send_passenger_messages": {"queue": "notifications"},
+}
 CELERY_BEAT_SCHEDULE = {
     "events-relay": {"task": "events.relay", "schedule": env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=5.0)},
+    "partner-messages-sweep": {
+        "task": "notifications.sweep_partner_messages",
+        "schedule": env.float("PARTNER_SWEEP_INTERVAL_SECONDS", default=15.0),
+    },
 }
 
 # --- Event backbone ---------------------------------------------------------
@@ -186,15 +196,60 @@ STORAGES = {
 # --- Django REST framework --------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "airline.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["airline.throttling.ClientRateThrottle"],
+    # Requests per client address: N/s, N/min, N/hour or N/day.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_THROTTLE_RATE", default="300/min"),
+        # Booking look-ups by locator and last name: tight, so neither can be guessed.
+        "booking": env.str("API_BOOKING_THROTTLE_RATE", default="10/min"),
+    },
+    # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts only the peer address.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Airline disruption handling API",
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,  # /api/schema/ documents the API, not itself
+    "ENUM_NAME_OVERRIDES": {"FlightStatusEnum": "flights.models.FlightStatus"},
 }
+# Lifetime of a cached flight API response: only the safety net, since every signalled change of a flight
+# replaces its entry on commit (flights.gate_cache).
+FLIGHT_CACHE_TTL_SECONDS = env.int("FLIGHT_CACHE_TTL_SECONDS", default=30)
 
 # --- Rebooking --------------------------------------------------------------
 # Seconds the optimiser may spend per disruption before it keeps its best plan and reports the gap.
 REBOOKING_TIME_LIMIT = env.float("REBOOKING_TIME_LIMIT", default=20.0)
+
+# --- Notifications ----------------------------------------------------------
+# Partner messages: bounded HTTP timeouts; retries with exponential backoff and jitter. Waits up to
+# PARTNER_MAX_COUNTDOWN_SECONDS ride on a Celery countdown (below the broker's visibility timeout);
+# longer ones wait in the database for the sweep.
+PARTNER_CONNECT_TIMEOUT_SECONDS = env.float("PARTNER_CONNECT_TIMEOUT_SECONDS", default=3.0)
+PARTNER_READ_TIMEOUT_SECONDS = env.float("PARTNER_READ_TIMEOUT_SECONDS", default=10.0)
+PARTNER_MAX_ATTEMPTS = env.int("PARTNER_MAX_ATTEMPTS", default=8)
+PARTNER_RETRY_BASE_SECONDS = env.float("PARTNER_RETRY_BASE_SECONDS", default=10.0)
+PARTNER_RETRY_CAP_SECONDS = env.float("PARTNER_RETRY_CAP_SECONDS", default=3600.0)
+PARTNER_MAX_COUNTDOWN_SECONDS = env.float("PARTNER_MAX_COUNTDOWN_SECONDS", default=60.0)
+# A send holds its message this long (longer than connect + read timeouts).
+PARTNER_LEASE_SECONDS = env.float("PARTNER_LEASE_SECONDS", default=60.0)
+PARTNER_SWEEP_GRACE_SECONDS = env.float("PARTNER_SWEEP_GRACE_SECONDS", default=10.0)
+PARTNER_SWEEP_BATCH = env.int("PARTNER_SWEEP_BATCH", default=500)
+# The built-in partner inbox at /sandbox/partners/<code>/ (the local demo's partners point at it).
+PARTNER_SANDBOX_ENABLED = env.bool("PARTNER_SANDBOX_ENABLED", default=False)
+# Passenger messages: email through Django's email framework, SMS through notifications.sms backends.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Novair <no-reply@novair.example>")
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.log"))
+PASSENGER_MESSAGE_BATCH = env.int("PASSENGER_MESSAGE_BATCH", default=200)
+PASSENGER_MESSAGE_LEASE_SECONDS = env.float("PASSENGER_MESSAGE_LEASE_SECONDS", default=300.0)
 
 # --- Scenario contract ------------------------------------------------------
 # The contract's schemas and demo scenario ship with the code (scenarios/contract);
@@ -207,9 +262,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"correlation": {"()": "events.correlation.CorrelationFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [flow %(correlation_id)s] %(message)s"}
-    },
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [flow %(correlation_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["correlation"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }

@@ -1,8 +1,17 @@
 """Root URL configuration."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from airline.api_base import UnknownEndpointView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("flights.urls")),
+    path("api/v1/", include("rebooking.urls")),
+    path("sandbox/", include("notifications.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    re_path(r"^api/", UnknownEndpointView.as_view()),  # last: every other /api/ URL is a 404 in the API's shape
 ]

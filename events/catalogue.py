@@ -117,3 +117,17 @@ PASSENGER_REACCOMMODATED = define(
         },
     )
 )
+VOUCHER_ISSUED = define(
+    EventSpec(
+        "voucher.issued",
+        1,
+        {"flight_id": int, "flight": str, "airport": str, "passenger_ids": list, "vouchers": list},
+    )
+)
+HOTEL_BOOKED = define(
+    EventSpec(
+        "hotel.booked",
+        1,
+        {"flight_id": int, "flight": str, "booked": int, "unaccommodated": int, "stays": list},
+    )
+)

@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from compensation.outcomes import compensation_section
 from events.selectors import disruptions as disruption_events
 from events.selectors import flow_deliveries, status_of_annotated
+from lodging.outcomes import hotel_stays_section
+from notifications.outcomes import partner_messages_section, passenger_messages_section
 from rebooking.outcomes import reaccommodations_section
+from vouchers.outcomes import meal_vouchers_section
 
 FORMAT = "airline-disruption-outcomes/1"
 
@@ -42,39 +46,14 @@ def disruptions() -> Section:
     ]
 
 
-def meal_vouchers() -> Section:
-    """Every meal voucher issued."""
-    return []
-
-
-def hotel_stays() -> Section:
-    """Every hotel night booked, or owed but unaccommodated."""
-    return []
-
-
-def compensation() -> Section:
-    """Every passenger's compensation entitlement per disrupted flight."""
-    return []
-
-
-def partner_messages() -> Section:
-    """Every message to a partner airline and its delivery."""
-    return []
-
-
-def passenger_messages() -> Section:
-    """Every message to a passenger and its delivery."""
-    return []
-
-
 SECTIONS: dict[str, Callable[[], Section]] = {
     "disruptions": disruptions,
     "reaccommodations": reaccommodations_section,
-    "meal_vouchers": meal_vouchers,
-    "hotel_stays": hotel_stays,
-    "compensation": compensation,
-    "partner_messages": partner_messages,
-    "passenger_messages": passenger_messages,
+    "meal_vouchers": meal_vouchers_section,
+    "hotel_stays": hotel_stays_section,
+    "compensation": compensation_section,
+    "partner_messages": partner_messages_section,
+    "passenger_messages": passenger_messages_section,
 }
 
 
