@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "compensation",
     "notifications",
     "scenarios",
+    "operations",
 ]
 
 MIDDLEWARE = [

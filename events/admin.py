@@ -122,7 +122,7 @@ class EventAdmin(admin.ModelAdmin):
             children.setdefault(e.caused_by_id, []).append(e)
         return format_html("<ul>{}</ul>", _tree_items(children, None, current=event.id))
 
-    @admin.action(description="Redeliver failed or dead deliveries of the selected flows")
+    @admin.action(description="Redeliver failed or dead deliveries of the selected flows", permissions=["change"])
     def redeliver_flows(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         ids = list(
             Delivery.objects.filter(event__root__in=queryset.values("root"), status__in=_RETRYABLE).values_list(
@@ -185,7 +185,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     def short_error(self, delivery: Delivery) -> str:
         return delivery.last_error[:80]
 
-    @admin.action(description="Redeliver the selected failed or dead deliveries")
+    @admin.action(description="Redeliver the selected failed or dead deliveries", permissions=["change"])
     def redeliver_selected(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         count = redeliver(list(queryset.filter(status__in=_RETRYABLE).values_list("id", flat=True)))
         self.message_user(request, f"{count} deliveries sent again.", messages.SUCCESS if count else messages.INFO)

@@ -56,7 +56,7 @@ class PartnerAdmin(admin.ModelAdmin):
     def has_secret(self, partner: Partner) -> bool:
         return bool(partner.secret)
 
-    @admin.action(description="Send a signed test message now")
+    @admin.action(description="Send a signed test message now", permissions=["change"])
     def send_test_message(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
         for partner in queryset:
             message_id = str(uuid.uuid4())
@@ -95,7 +95,7 @@ class PartnerMessageAdmin(ReadOnlyAdmin):
     inlines = [AttemptInline]
     actions = ["resend"]
 
-    @admin.action(description="Resend (failed or dead messages)")
+    @admin.action(description="Resend (failed or dead messages)", permissions=["change"])
     def resend(self, request: HttpRequest, queryset: QuerySet[PartnerMessage]) -> None:
         count = partner_services.resend(list(queryset.values_list("id", flat=True)))
         self.message_user(request, f"{count} message(s) queued to send again.")
@@ -117,7 +117,7 @@ class PassengerMessageAdmin(ReadOnlyAdmin):
     search_help_text = "Passenger id, last name or kind (delay, voucher, …)."
     actions = ["resend"]
 
-    @admin.action(description="Send failed messages again")
+    @admin.action(description="Send failed messages again", permissions=["change"])
     def resend(self, request: HttpRequest, queryset: QuerySet[PassengerMessage]) -> None:
         ids = passenger_delivery.resend(list(queryset.values_list("id", flat=True)))
         passenger_services.send_after_commit(ids)

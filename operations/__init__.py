@@ -1,0 +1,1 @@
+"""Operations control: the operators' roles."""
