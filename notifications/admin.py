@@ -37,6 +37,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        """Sending again is an operator's action: it needs the model's change permission."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
@@ -95,7 +100,7 @@ class PartnerMessageAdmin(ReadOnlyAdmin):
     inlines = [AttemptInline]
     actions = ["resend"]
 
-    @admin.action(description="Resend (failed or dead messages)", permissions=["change"])
+    @admin.action(description="Resend (failed or dead messages)", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[PartnerMessage]) -> None:
         count = partner_services.resend(list(queryset.values_list("id", flat=True)))
         self.message_user(request, f"{count} message(s) queued to send again.")
@@ -117,7 +122,7 @@ class PassengerMessageAdmin(ReadOnlyAdmin):
     search_help_text = "Passenger id, last name or kind (delay, voucher, …)."
     actions = ["resend"]
 
-    @admin.action(description="Send failed messages again", permissions=["change"])
+    @admin.action(description="Send failed messages again", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[PassengerMessage]) -> None:
         ids = passenger_delivery.resend(list(queryset.values_list("id", flat=True)))
         passenger_services.send_after_commit(ids)

@@ -1,0 +1,21 @@
+"""The Operations Control admin site: Django's admin with a dashboard on its index page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+
+class OperationsAdminSite(admin.AdminSite):
+    site_header = "Operations Control"
+    site_title = "Operations Control"
+    index_title = "Today"
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        from .dashboard import queues, todays_disruptions
+
+        context = {"disruptions": todays_disruptions(), "queues": queues(), **(extra_context or {})}
+        return super().index(request, extra_context=context)
