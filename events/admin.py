@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -82,6 +82,16 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         return False
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        """The disruption page: it reloads itself every few seconds while its flow is in progress."""
+        event = self.get_object(request, object_id)
+        in_progress = bool(event) and status_of_annotated(event) == IN_PROGRESS
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "flow_in_progress": in_progress}
+        )
 
     @admin.display(description="flight", ordering="flight")
     def flight_link(self, event: Event) -> SafeString | str:

@@ -36,3 +36,14 @@ def test_the_dashboard_shows_todays_disruptions_and_their_progress(admin_client)
                            "Partner messages dead"}  # fmt: skip
     for queue in queues.values():
         assert admin_client.get(queue.url).status_code == 200
+
+
+def test_the_disruption_page_refreshes_itself_only_while_in_progress(admin_client) -> None:
+    event = delay_flight(flight=FlightFactory(number="119"), delay_minutes=60, reason="TECH")
+    page = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert 'http-equiv="refresh"' in page
+    for delivery in event.deliveries.all():
+        run_delivery(delivery.id)
+    page = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "completed" in page
