@@ -12,7 +12,7 @@ export AIRLINE_SHARED_DIR
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/airline} \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
 
-.PHONY: run test install lint format services demo bench-load clean
+.PHONY: run test install lint format services browser demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ run: demo
 services:
 	@scripts/check_services.sh
 
+browser:
+	@scripts/ensure_chromium.sh
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -54,7 +57,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install services lint
+test: install services browser lint
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
