@@ -28,3 +28,17 @@ ROLES: dict[str, list[tuple[str, str]]] = {
     ],
     "Viewer": [],
 }
+
+
+def install_roles(group_model: type, permission_model: type) -> None:
+    """Create or update the groups with their permissions (the data migration's work; idempotent).
+
+    Takes the models as arguments so the migration can pass its historical ones.
+    """
+    viewing = list(permission_model.objects.filter(content_type__app_label__in=APPS, codename__startswith="view_"))
+    for name, extra in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        wanted = list(viewing)
+        for app_label, codename in extra:
+            wanted += list(permission_model.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

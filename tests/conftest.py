@@ -25,6 +25,16 @@ def shared_dir() -> Path:
     return path
 
 
+@pytest.fixture
+def roles(db: None) -> None:
+    """The operators' groups. The data migration creates them, but transactional tests empty every table."""
+    from django.contrib.auth.models import Group, Permission
+
+    from operations.roles import install_roles
+
+    install_roles(Group, Permission)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes about a minute; still part of every run (deselect: -m 'not slow')")
 

@@ -49,7 +49,9 @@ def _log_in(page: Page, base: str, name: str) -> None:
     expect(page.locator("#site-name")).to_contain_text("Operations Control")
 
 
-def test_an_operator_delays_a_flight_and_sees_its_flow_complete(live_server, browser: Browser, tmp_path) -> None:
+def test_an_operator_delays_a_flight_and_sees_its_flow_complete(
+    live_server, roles: None, browser: Browser, tmp_path: Path
+) -> None:
     _user("controller", "Operations controller")
     _user("viewer", "Viewer")
     flight = FlightFactory()

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from events.models import Event
 from tests.factories import FlightFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
 
 def _login(client, role: str):

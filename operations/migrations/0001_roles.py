@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from operations.roles import APPS, ROLES
+from operations.roles import ROLES, install_roles
 
 
 def create_roles(apps, schema_editor):
@@ -11,15 +11,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    viewing = Permission.objects.filter(content_type__app_label__in=APPS, codename__startswith="view_")
-    for name, extra in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        wanted = list(viewing)
-        for app_label, codename in extra:
-            wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
+    install_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):
