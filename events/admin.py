@@ -140,6 +140,8 @@ class EventAdmin(admin.ModelAdmin):
             )
         )
         count = redeliver(ids)
+        for event in queryset:
+            self.log_change(request, event, "Redelivered the failed or dead deliveries of its flow")
         self.message_user(request, f"{count} deliveries sent again.", messages.SUCCESS if count else messages.INFO)
 
 
@@ -197,5 +199,8 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Redeliver the selected failed or dead deliveries", permissions=["change"])
     def redeliver_selected(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
-        count = redeliver(list(queryset.filter(status__in=_RETRYABLE).values_list("id", flat=True)))
+        retryable = list(queryset.filter(status__in=_RETRYABLE))
+        count = redeliver([delivery.id for delivery in retryable])
+        for delivery in retryable:
+            self.log_change(request, delivery, "Redelivered")
         self.message_user(request, f"{count} deliveries sent again.", messages.SUCCESS if count else messages.INFO)

@@ -102,6 +102,8 @@ class PartnerMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Resend (failed or dead messages)", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[PartnerMessage]) -> None:
+        for message in queryset:
+            self.log_change(request, message, "Resent")
         count = partner_services.resend(list(queryset.values_list("id", flat=True)))
         self.message_user(request, f"{count} message(s) queued to send again.")
 
@@ -124,6 +126,8 @@ class PassengerMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Send failed messages again", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[PassengerMessage]) -> None:
+        for message in queryset:
+            self.log_change(request, message, "Resent")
         ids = passenger_delivery.resend(list(queryset.values_list("id", flat=True)))
         passenger_services.send_after_commit(ids)
         self.message_user(request, f"{len(ids)} message(s) queued to send again.")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 
+from events.models import Delivery
 from events.runner import run_delivery
 from flights.services import cancel_flight, delay_flight
 from operations.admin_site import OperationsAdminSite
@@ -47,3 +49,12 @@ def test_the_disruption_page_refreshes_itself_only_while_in_progress(admin_clien
     page = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
     assert 'http-equiv="refresh"' not in page
     assert "completed" in page
+
+
+def test_redelivering_lands_in_the_admin_log(admin_client) -> None:
+    event = delay_flight(flight=FlightFactory(number="120"), delay_minutes=60, reason="TECH")
+    delivery = event.deliveries.first()
+    Delivery.objects.filter(id=delivery.id).update(status="dead", attempts=3)
+    admin_client.post("/admin/events/delivery/", {"action": "redeliver_selected", "_selected_action": [delivery.id]})
+    assert Delivery.objects.get(id=delivery.id).status == "pending"
+    assert LogEntry.objects.filter(object_id=str(delivery.id), change_message="Redelivered").exists()
