@@ -1,4 +1,4 @@
-"""The project's URLs plus the benchmark's baselines: plain DRF views returning a constant JSON body.
+"""The project's URLs plus the benchmark's baselines: views returning a constant JSON body.
 
 Loaded only by ``bench.api_settings`` (``bench/gate_api.py`` starts the server with it), never in production.
 The body is the JSON object in ``BENCH_CONSTANT_BODY``: the benchmark passes a real gate body, so the
@@ -8,6 +8,8 @@ baselines and the gate API send the same number of bytes.
 import json
 import os
 
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,8 +34,16 @@ class UnthrottledConstantView(ConstantView):
     throttle_classes = []
 
 
+def one_cache_read(request: HttpRequest) -> HttpResponse:
+    """No DRF at all, one cache read (of a key that is never there): the floor of any view that must ask
+    the cache, as the gate API must (for the entry and the client's request count, in one round trip)."""
+    cache.get("bench:absent")
+    return HttpResponse(json.dumps(BODY, separators=(",", ":")), content_type="application/json")
+
+
 urlpatterns = [
     path("bench/constant", ConstantView.as_view()),
     path("bench/constant-unthrottled", UnthrottledConstantView.as_view()),
+    path("bench/one-cache-read", one_cache_read),
     *project_urlpatterns,
 ]

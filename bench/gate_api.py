@@ -9,10 +9,11 @@ cache, serves the project with gunicorn (sync workers, 2 as in the Procfile; set
 ``bench.api_settings``, which adds the baseline views under ``/bench/``) and drives it with wrk, rotating
 over every flight's gate URL. Throttling stays on, with a rate no run reaches. Prints, at N connections:
 
-- warm: the gate API (every flight cached) and two DRF views returning a gate body as a constant, one as
-  the project configures DRF (throttled like the gate API) and one unthrottled (no cache round trip at
-  all), in alternating rounds: requests/s, p50, p99 and the workers' CPU per request of each run, and the
-  ratios of the medians;
+- warm: the gate API (every flight cached) and three baselines returning a gate body as a constant: a DRF
+  view as the project configures DRF (throttled like the gate API), the same unthrottled (no cache round
+  trip at all), and a plain Django view making one cache read (the floor of anything that must ask the
+  cache); in alternating rounds: requests/s, p50, p99 and the workers' CPU per request of each run, and
+  the ratios of the medians;
 - cold pass: the first request for each flight after the cache was flushed, one at a time;
 - always cold: the gate API with nothing ever cached (FLIGHT_CACHE_TTL_SECONDS=0), the miss path's ceiling.
 """
@@ -157,11 +158,16 @@ def median_run(runs: list[Run]) -> Run:
     return Run(*(statistics.median(getattr(r, field) for r in runs) for field in ("rps", "p50", "p99", "cpu")))
 
 
-def cold_pass(port: int, paths: list[str]) -> list[float]:
-    """Milliseconds of the first request for each flight, one at a time, after flushing the cache."""
+def flush_cache() -> None:
+    """Empty the benchmark's own Redis database (BENCH_REDIS_URL)."""
     from django.core.cache import cache
 
-    cache.clear()  # the benchmark's own Redis database
+    cache.clear()
+
+
+def cold_pass(port: int, paths: list[str]) -> list[float]:
+    """Milliseconds of the first request for each flight, one at a time, after flushing the cache."""
+    flush_cache()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     latencies = []
     for path in paths:
@@ -199,6 +205,7 @@ def main() -> None:
 
     # Warm: entries outlive the whole run (in service a hot flight misses once per TTL; here the baselines'
     # runs would leave every entry to expire between two gate runs).
+    flush_cache()
     server = serve(port, args.workers, BENCH_CONSTANT_BODY=body, FLIGHT_CACHE_TTL_SECONDS="3600")
     try:
         wrk(server, port, paths, 3, args.connections)  # warm the cache and the workers
@@ -206,16 +213,17 @@ def main() -> None:
             "gate API": paths,
             "constant DRF view": ["/bench/constant"],
             "constant DRF view, unthrottled": ["/bench/constant-unthrottled"],
+            "floor: Django view, 1 cache read": ["/bench/one-cache-read"],
         }
         runs: dict[str, list[Run]] = {name: [] for name in views}
         for n in range(1, args.rounds + 1):
             for name, view_paths in views.items():
                 runs[name].append(wrk(server, port, view_paths, args.duration, args.connections))
-                print(f"round {n}: {name:31} {runs[name][-1]}")
+                print(f"round {n}: {name:34} {runs[name][-1]}")
         medians = {name: median_run(view_runs) for name, view_runs in runs.items()}
         print(f"warm, median of {args.rounds} rounds:")
         for name, run in medians.items():
-            print(f"  {name:31} {run}")
+            print(f"  {name:34} {run}")
         for name in list(views)[1:]:
             print(f"ratio gate API / {name}: {medians['gate API'].rps / medians[name].rps:.2f}")
         cold = cold_pass(port, paths)
@@ -226,6 +234,7 @@ def main() -> None:
     finally:
         stop(server)
 
+    flush_cache()  # the cold pass cached every flight
     server = serve(port, args.workers, BENCH_CONSTANT_BODY=body, FLIGHT_CACHE_TTL_SECONDS="0")
     try:
         print(f"always cold (nothing cached): gate API {wrk(server, port, paths, args.duration, args.connections)}")
