@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DESIGNATOR = re.compile(r"^(?P<carrier>[A-Z0-9]{2})(?P<number>[0-9]{1,4})(?P<suffix>[A-Z]?)$")
 
 
@@ -63,7 +64,7 @@ def parse_designator(text: str) -> Designator:
 def parse_service_date(text: str) -> dt.date:
     """Parse a service date written ``YYYY-MM-DD``."""
     try:
-        if not isinstance(text, str) or len(text) != 10:
+        if not isinstance(text, str) or not _DATE.fullmatch(text):
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -38,7 +38,9 @@ def test_flight_ref() -> None:
     assert ref.date == dt.date(2026, 11, 25)
 
 
-@pytest.mark.parametrize("text", ["NV117", "NV117/2026-13-01", "NV117/26-11-25", "NV117/2026-11-25/x"])
+@pytest.mark.parametrize(
+    "text", ["NV117", "NV117/2026-13-01", "NV117/26-11-25", "NV117/2026-11-25/x", "NV117/2026-W48-3", "NV117/20261125"]
+)
 def test_bad_flight_refs_are_refused(text: str) -> None:
     with pytest.raises(InvalidDesignator):
         parse_flight_ref(text)
