@@ -54,7 +54,7 @@ def documented_flight(settings: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 # The fixtures are set up once for all examples, which is what they are for: the API only reads.
 @hypothesis.settings(
-    max_examples=60,
+    max_examples=200,
     deadline=None,
     database=None,
     suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
