@@ -88,3 +88,5 @@ def test_disrupt_wait_fails_when_the_flow_does_not_complete_in_time(worker: Work
     with pytest.raises(CommandError, match="in_progress after 0 s"):
         call_command("disrupt", str(flight.designator), str(flight.service_date), "--delay", "30", "--wait", "0",
                      stdout=io.StringIO())  # fmt: skip
+    # Let the flow finish: flushing the tables under a running handler can deadlock the teardown.
+    assert wait_until_finished(Event.objects.get(flight=flight), timeout=60) == "completed"
