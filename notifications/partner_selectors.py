@@ -6,21 +6,26 @@ how many passengers there are.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from flights.models import Flight
-from passengers.models import Passenger, Segment, SegmentStatus
+from passengers.models import Passenger
+from passengers.selectors import segments_as_of
 
 FlightPassengers = dict[int, dict[int, str]]
 
 
-def next_legs_after(flight_id: int) -> FlightPassengers:
-    """For every booking on the flight, its next active segment after it: ``{next flight id: {passenger: cabin}}``."""
-    on_flight = Segment.objects.filter(flight_id=flight_id, status=SegmentStatus.ACTIVE).values("booking_id")
+def next_legs_after(flight_id: int, as_of: dt.datetime) -> FlightPassengers:
+    """For every booking on the flight at ``as_of``, its next segment after it then: ``{next flight id:
+    {passenger: cabin}}``. Reading the journeys as they stood keeps rebooking (which may already have moved
+    the passengers on) out of the answer."""
+    journeys = segments_as_of(as_of)
+    on_flight = journeys.filter(flight_id=flight_id).values("booking_id")
     segments = (
-        Segment.objects.filter(booking_id__in=on_flight, status=SegmentStatus.ACTIVE)
+        journeys.filter(booking_id__in=on_flight)
         .order_by("booking_id", "position")
         .values_list("booking_id", "flight_id", "cabin")
     )

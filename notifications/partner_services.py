@@ -27,7 +27,7 @@ def record_inbound_delays(event: Event) -> dict[str, Any]:
         payload["scheduled_arrival"]
     ):
         return {"partner_messages": 0}
-    legs = selectors.next_legs_after(payload["flight_id"])
+    legs = selectors.next_legs_after(payload["flight_id"], as_of=event.occurred_at)
     return _record(event, {PartnerMessageKind.INBOUND_DELAY: legs}, inbound_flight=inbound_section(payload))
 
 

@@ -31,7 +31,7 @@ FLIGHT_EVENT_KINDS = {
 def tell_flight_change(event: Event) -> dict[str, int]:
     """Everyone booked on the flight hears of its delay, cancellation or gate change."""
     kind = FLIGHT_EVENT_KINDS[event.type]
-    passengers = passengers_on_flight(event.payload["flight_id"]).distinct()
+    passengers = passengers_on_flight(event.payload["flight_id"], as_of=event.occurred_at)
     return _record(event, {(passenger_id, kind): {} for passenger_id in passengers.values_list("id", flat=True)})
 
 

@@ -65,6 +65,11 @@ class Segment(models.Model):
     flight = models.ForeignKey(Flight, on_delete=models.PROTECT, related_name="segments")
     cabin = models.CharField(max_length=1, choices=Cabin.choices)
     status = models.CharField(max_length=10, choices=SegmentStatus.choices, default=SegmentStatus.ACTIVE)
+    # When the segment joined and left the journey, so a subscriber can read the journey as it stood when its
+    # event happened, whatever another subscriber of the same event has changed since. Empty ``added_at``: booked
+    # before the scenario was loaded; empty ``ended_at``: still active.
+    added_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["booking_id", "position"]

@@ -83,8 +83,15 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
         {"flight_id": f.id, "flight": f.designator, "cabin": c} for f, c in zip(chosen.flights, cabins, strict=True)
     ]
     inventory.hold({(leg["flight_id"], leg["cabin"]): party.size for leg in legs})
+    now = timezone.now()
     Segment.objects.bulk_create(
-        Segment(booking_id=case.booking_id, position=kept + 1 + i, flight_id=leg["flight_id"], cabin=leg["cabin"])
+        Segment(
+            booking_id=case.booking_id,
+            position=kept + 1 + i,
+            flight_id=leg["flight_id"],
+            cabin=leg["cabin"],
+            added_at=now,
+        )
         for i, leg in enumerate(legs)
     )
     case.new = case.old[:kept] + legs
@@ -100,7 +107,7 @@ def _release_held(case: Reaccommodation, size: int) -> None:
     counts: dict[tuple[int, str], int] = defaultdict(int)
     for segment in held:
         counts[segment.flight_id, segment.cabin] += size
-    Segment.objects.filter(id__in=[s.id for s in held]).update(status=SegmentStatus.CANCELLED)
+    Segment.objects.filter(id__in=[s.id for s in held]).update(status=SegmentStatus.CANCELLED, ended_at=timezone.now())
     inventory.release(counts)
 
 

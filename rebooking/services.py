@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from events.models import Event
 from events.services import publish
@@ -66,6 +67,7 @@ def _apply(event: Event, flight: Flight, stranded: list[StrandedBooking], plan: 
     new_segments: list[Segment] = []
     cases: list[Reaccommodation] = []
     refund = flight.status == FlightStatus.CANCELLED or flight.delay_minutes >= REFUND_DELAY_MINUTES
+    now = timezone.now()
     for booking in stranded:
         itinerary = plan.itineraries[booking.party.booking_id]
         for segment in booking.replaced:
@@ -81,11 +83,12 @@ def _apply(event: Event, flight: Flight, stranded: list[StrandedBooking], plan: 
                         position=first_position + offset,
                         flight_id=leg.flight.id,
                         cabin=leg.cabin,
+                        added_at=now,
                     )
                 )
         cases.append(_case(event, flight, booking, itinerary, refund))
-    Segment.objects.filter(id__in=replaced_ids).update(status=SegmentStatus.REPLACED)
-    Segment.objects.filter(id__in=cancelled_ids).update(status=SegmentStatus.CANCELLED)
+    Segment.objects.filter(id__in=replaced_ids).update(status=SegmentStatus.REPLACED, ended_at=now)
+    Segment.objects.filter(id__in=cancelled_ids).update(status=SegmentStatus.CANCELLED, ended_at=now)
     inventory.release(released)
     inventory.hold(held)
     Segment.objects.bulk_create(new_segments)

@@ -21,7 +21,7 @@ from notifications.models import PartnerMessage, PartnerMessageAttempt
 from notifications.outcomes import partner_messages_section
 from notifications.retry_policy import Verdict, next_wait, retry_after_seconds, verdict_for
 from notifications.signing import is_valid
-from passengers.models import Passenger
+from passengers.models import Passenger, Segment
 from tests.support.flows import run_subscriber
 from tests.support.notify import PA_SECRET, notify_network
 
@@ -108,6 +108,19 @@ def test_a_late_feeder_tells_each_partner_once_per_flight(tmp_path) -> None:
     }  # fmt: skip
     partner_services.record_inbound_delays(event)  # redelivered
     assert PartnerMessage.objects.count() == 2
+
+
+def test_partners_hear_of_the_journeys_booked_when_the_delay_happened_even_after_rebooking(tmp_path) -> None:
+    notify_network(tmp_path)
+    event = delay_flight(flight=_flight("NV117"), delay_minutes=120, reason="TECH")
+    run_subscriber(event, "rebooking")  # its queue may run first: the misconnects now fly later flights
+    assert Segment.objects.filter(status="replaced").exists() and Segment.objects.filter(added_at__isnull=False)
+    run_subscriber(event, "partners")
+    told = {str(m.flight.ref): m.passenger_refs for m in PartnerMessage.objects.filter(kind="inbound_delay")}
+    assert told == {
+        "PA2231/2026-11-25": ["AB12CD-1", "QX7K2M-1", "QX7K2M-2"],
+        "PB400/2026-11-25": ["CD34EF-1"],
+    }
 
 
 def test_a_delay_that_arrives_on_time_tells_no_partner(tmp_path) -> None:

@@ -91,6 +91,15 @@ def test_a_cancellation_and_a_gate_change_are_told() -> None:
     assert "terminal 3, gate B7 (was gate A1)" in gate.body
 
 
+def test_a_cancellation_is_told_to_everyone_booked_even_when_rebooking_went_first() -> None:
+    event = cancel_flight(flight=_nv117(), reason="TECH")
+    run_subscriber(event, "rebooking")  # its queue may run first: nobody holds NV117 any more
+    assert not Passenger.objects.filter(booking__segments__flight=_nv117(), booking__segments__status="active")
+    run_subscriber(event, "notifications")
+    told = set(PassengerMessage.objects.filter(kind="cancellation").values_list("passenger__ref", flat=True))
+    assert told == {"QX7K2M-1", "AB12CD-1", "CD34EF-1", "EF56GH-1"}
+
+
 def test_each_passenger_hears_their_voucher_code() -> None:
     nv = _nv117()
     event = publish(

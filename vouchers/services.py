@@ -14,11 +14,12 @@ from eu261.care import VoucherAction, decide_meal_voucher
 from events.models import Event
 from events.services import publish
 from flights.models import Flight
+from passengers.selectors import passengers_on_flight
 
 from .codes import new_code
 from .models import MealVoucher, VoucherStatus
 from .payloads import voucher_issued_payload
-from .selectors import current_tariff, passengers_booked_on, vouchers_for_update
+from .selectors import current_tariff, vouchers_for_update
 
 
 def grant_meal_vouchers(event: Event) -> dict[str, Any]:
@@ -34,7 +35,9 @@ def grant_meal_vouchers(event: Event) -> dict[str, Any]:
     delay = None if cancelled else event.payload["delay_minutes"]
     tariff = current_tariff()
     band = band_between(flight.origin, flight.destination)
-    passengers = passengers_booked_on(flight.id, cancelled=cancelled)
+    passengers = list(
+        passengers_on_flight(flight.id, as_of=event.occurred_at).order_by("id").values_list("id", flat=True)
+    )
     held = vouchers_for_update(flight.id)
     issue: list[MealVoucher] = []
     raised: list[MealVoucher] = []
