@@ -152,12 +152,17 @@ CELERY_TASK_ROUTES = {
     "notifications.send_partner_message": {"queue": "partners"},
     "notifications.sweep_partner_messages": {"queue": "partners"},
     "notifications.send_passenger_messages": {"queue": "notifications"},
+    "notifications.sweep_passenger_messages": {"queue": "notifications"},
 }
 CELERY_BEAT_SCHEDULE = {
     "events-relay": {"task": "events.relay", "schedule": env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=5.0)},
     "partner-messages-sweep": {
         "task": "notifications.sweep_partner_messages",
         "schedule": env.float("PARTNER_SWEEP_INTERVAL_SECONDS", default=15.0),
+    },
+    "passenger-messages-sweep": {
+        "task": "notifications.sweep_passenger_messages",
+        "schedule": env.float("PASSENGER_SWEEP_INTERVAL_SECONDS", default=30.0),
     },
 }
 
@@ -250,7 +255,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Novair <no-reply@nov
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.log"))
 PASSENGER_MESSAGE_BATCH = env.int("PASSENGER_MESSAGE_BATCH", default=200)
-PASSENGER_MESSAGE_LEASE_SECONDS = env.float("PASSENGER_MESSAGE_LEASE_SECONDS", default=300.0)
+# A batch holds its messages this long; pending messages unclaimed for the grace (their send task was lost
+# with the broker or a killed worker) are sent by the periodic sweep.
+PASSENGER_MESSAGE_LEASE_SECONDS = env.float("PASSENGER_MESSAGE_LEASE_SECONDS", default=120.0)
+PASSENGER_SWEEP_GRACE_SECONDS = env.float("PASSENGER_SWEEP_GRACE_SECONDS", default=120.0)
 
 # --- Scenario contract ------------------------------------------------------
 # The contract's schemas and demo scenario ship with the code (scenarios/contract);

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -35,13 +36,22 @@ def claim(message_ids: list[int]) -> list[PassengerMessage]:
     )
 
 
+def message_id_header(message: PassengerMessage) -> str:
+    """The email's Message-ID: the same every time the message is sent, so that a send repeated after a
+    crash (between the gateway accepting it and the status being written) can be recognised downstream."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<passenger-message-{message.id}@{domain}>"
+
+
 def _email(message: PassengerMessage) -> EmailMessage:
     text = render(message)
-    return EmailMessage(subject=text.subject, body=text.body, to=[message.recipient])
+    return EmailMessage(
+        subject=text.subject, body=text.body, to=[message.recipient], headers={"Message-ID": message_id_header(message)}
+    )
 
 
 def _sms(message: PassengerMessage) -> sms.SmsMessage:
-    return sms.SmsMessage(to=message.recipient, body=render(message).body)
+    return sms.SmsMessage(to=message.recipient, body=render(message).body, reference=str(message.id))
 
 
 CHANNELS: dict[str, tuple[Callable[[], Any], Callable[[PassengerMessage], Any]]] = {
@@ -51,7 +61,11 @@ CHANNELS: dict[str, tuple[Callable[[], Any], Callable[[PassengerMessage], Any]]]
 
 
 def send_batch(message_ids: list[int]) -> dict[str, int]:
-    """Send the pending messages among ``message_ids``; each ends ``sent`` or ``failed`` (with its error)."""
+    """Send the pending messages among ``message_ids``; each ends ``sent`` or ``failed`` (with its error).
+
+    Each message's outcome is written as soon as it is sent, not once per batch: a worker killed mid-batch
+    then leaves at most the one message it was sending to be sent again.
+    """
     messages = claim(message_ids)
     for channel, (connect, build) in CHANNELS.items():
         batch = [m for m in messages if m.channel == channel]
@@ -59,11 +73,6 @@ def send_batch(message_ids: list[int]) -> dict[str, int]:
             with connect() as connection:
                 for message in batch:
                     _send_one(connection, message, build)
-    now = timezone.now()
-    for message in messages:
-        message.claim_token = None
-        message.sent_at = now if message.status == PassengerMessageStatus.SENT else None
-    PassengerMessage.objects.bulk_update(messages, ["status", "error", "sent_at", "claim_token"])
     sent = sum(m.status == PassengerMessageStatus.SENT for m in messages)
     return {"sent": sent, "failed": len(messages) - sent}
 
@@ -73,9 +82,26 @@ def _send_one(connection: Any, message: PassengerMessage, build: Callable[[Passe
         connection.send_messages([build(message)])
     except Exception as exc:  # a gateway, template or address error fails this message only
         logger.warning("passenger message %s (%s) failed: %s", message.id, message.channel, exc)
-        message.status, message.error = PassengerMessageStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        message.status, message.error, sent_at = PassengerMessageStatus.FAILED, f"{type(exc).__name__}: {exc}", None
     else:
-        message.status, message.error = PassengerMessageStatus.SENT, ""
+        message.status, message.error, sent_at = PassengerMessageStatus.SENT, "", timezone.now()
+    PassengerMessage.objects.filter(id=message.id).update(
+        status=message.status, error=message.error, sent_at=sent_at, claim_token=None
+    )
+
+
+def due_for_sweep() -> list[int]:
+    """Pending messages nobody holds that have waited longer than the grace: their send task was lost."""
+    now = timezone.now()
+    return list(
+        PassengerMessage.objects.filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+            status=PassengerMessageStatus.PENDING,
+            created_at__lt=now - dt.timedelta(seconds=settings.PASSENGER_SWEEP_GRACE_SECONDS),
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
 
 
 def resend(message_ids: list[int]) -> list[int]:

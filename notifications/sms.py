@@ -16,10 +16,11 @@ from django.utils.module_loading import import_string
 
 @dataclass(frozen=True)
 class SmsMessage:
-    """One text message to one phone number."""
+    """One text message to one phone number; ``reference`` is the sender's id for it (the same on a resend)."""
 
     to: str
     body: str
+    reference: str = ""
 
 
 class BaseSmsBackend:

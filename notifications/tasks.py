@@ -30,3 +30,12 @@ def sweep_partner_messages() -> int:
 def send_passenger_messages(message_ids: list[int]) -> dict[str, int]:
     """Send one batch of passenger messages."""
     return passenger_delivery.send_batch([int(i) for i in message_ids])
+
+
+@shared_task(name="notifications.sweep_passenger_messages", acks_late=True, ignore_result=True)
+def sweep_passenger_messages() -> int:
+    """Send, in batches, the pending passenger messages whose send task was lost (beat, periodic)."""
+    due = passenger_delivery.due_for_sweep()
+    for start in range(0, len(due), settings.PASSENGER_MESSAGE_BATCH):
+        send_passenger_messages.delay(due[start : start + settings.PASSENGER_MESSAGE_BATCH])
+    return len(due)

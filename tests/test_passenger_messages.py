@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from events.models import Event
 from events.services import publish
@@ -195,6 +197,47 @@ def _queries(tmp_path: Any, bulk_bookings: int) -> tuple[int, int]:
     return len(handler), len(sender)
 
 
-def test_queries_do_not_grow_with_passengers(tmp_path, settings) -> None:
+def test_queries_do_not_grow_with_passengers_but_one_status_write_per_message(tmp_path, settings) -> None:
     settings.PASSENGER_MESSAGE_BATCH = 10_000
-    assert _queries(tmp_path, 1) == _queries(tmp_path, 30)  # 15 and 305 passengers
+    (handler_small, sender_small), (handler_large, sender_large) = _queries(tmp_path, 1), _queries(tmp_path, 30)
+    assert handler_small == handler_large  # 15 and 305 passengers
+    assert sender_large - sender_small == 20 * 29, "each message's outcome is written as soon as it is sent"
+
+
+class CrashingGateway(sms.BaseSmsBackend):
+    """Sends one message, then the worker dies (a BaseException, as a SIGKILL would stop it mid-batch)."""
+
+    def send_messages(self, messages: Any) -> int:
+        if sms.outbox:
+            raise SystemExit("killed")
+        sms.outbox.extend(messages)
+        return len(messages)
+
+
+def test_a_batch_killed_mid_way_is_finished_by_the_sweep_sending_nothing_twice(settings) -> None:
+    settings.SMS_BACKEND = f"{__name__}.CrashingGateway"
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    sms_ids = list(PassengerMessage.objects.filter(channel="sms").values_list("id", flat=True))
+    with pytest.raises(SystemExit):
+        passenger_delivery.send_batch(sms_ids)
+    assert PassengerMessage.objects.filter(channel="sms", status="sent").count() == 1, "written as it was sent"
+    assert passenger_delivery.due_for_sweep() == [], "held by the dead batch, and too recent"
+    PassengerMessage.objects.update(
+        claimed_until=timezone.now(), created_at=timezone.now() - dt.timedelta(seconds=121)
+    )  # the lease and the grace have passed
+    due = passenger_delivery.due_for_sweep()
+    assert set(due) == set(PassengerMessage.objects.exclude(status="sent").values_list("id", flat=True))
+    settings.SMS_BACKEND = "notifications.sms.LocmemBackend"
+    passenger_delivery.send_batch(due)
+    assert sorted(m.to for m in sms.outbox) == ["+4470", "+447700900123"], "each number texted once"
+    assert len({m.reference for m in sms.outbox}) == 2
+
+
+def test_an_email_keeps_its_message_id_when_sent_again() -> None:
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    message = PassengerMessage.objects.get(channel="email", passenger__ref="QX7K2M-1")
+    passenger_delivery.send_batch([message.id])
+    PassengerMessage.objects.filter(id=message.id).update(status="failed")
+    passenger_delivery.send_batch(passenger_delivery.resend([message.id]))
+    first, again = (m.extra_headers["Message-ID"] for m in mail.outbox)
+    assert first == again == f"<passenger-message-{message.id}@novair.example>"
