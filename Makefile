@@ -12,7 +12,7 @@ export AIRLINE_SHARED_DIR
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/airline} \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
 
-.PHONY: run test install lint format services browser demo clean
+.PHONY: run test install lint format audit services browser demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ services:
 browser:
 	@scripts/ensure_chromium.sh
 
+# Known vulnerabilities in what we deploy (scripts/audit.sh says how).
+audit: install
+	@scripts/audit.sh
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -58,6 +62,7 @@ format: install
 	$(BIN)/ruff format .
 
 test: install services browser lint
+	@scripts/audit.sh --unreachable-ok
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

@@ -6,9 +6,11 @@ and a file-system Celery broker under ``var/`` and a file-based cache, so
 every variable.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,11 +24,17 @@ VAR_DIR.mkdir(exist_ok=True)
 
 # --- Core -------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    # Only for the local demo: production sets DJANGO_SECRET_KEY.
-    default="insecure-local-demo-key-change-me-0123456789abcdefghijklmnopqrstuv",
-)
+# Production: served over HTTPS only. Off for the local demo, which serves plain http on 127.0.0.1.
+HTTPS_ONLY = env.bool("DJANGO_HTTPS", default=False)
+_DEMO_SECRET_KEY = "insecure-local-demo-key-change-me-0123456789abcdefghijklmnopqrstuv"  # noqa: S105 - demo only
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if SECRET_KEY in ("", _DEMO_SECRET_KEY):
+    if HTTPS_ONLY:
+        raise ImproperlyConfigured(
+            "DJANGO_HTTPS=true needs DJANGO_SECRET_KEY: set it to a long random value of your own "
+            "(the built-in key is for the local demo only)."
+        )
+    SECRET_KEY = _DEMO_SECRET_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
@@ -36,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
     "drf_spectacular",
     "django_celery_beat",
@@ -60,7 +69,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
+
+# --- HTTPS ------------------------------------------------------------------
+if HTTPS_ONLY:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# Only behind a proxy that sets X-Forwarded-Proto itself: a client could otherwise claim https.
+if env.bool("DJANGO_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 ROOT_URLCONF = "airline.urls"
 WSGI_APPLICATION = "airline.wsgi.application"
@@ -154,16 +176,21 @@ CELERY_TASK_ROUTES = {
     "notifications.send_passenger_messages": {"queue": "notifications"},
     "notifications.sweep_passenger_messages": {"queue": "notifications"},
 }
+
+
+def _every(task: str, seconds: float) -> dict[str, object]:
+    # A tick nobody consumed in time is dropped, not piled up behind a stopped queue (django-celery-beat option).
+    return {"task": task, "schedule": seconds, "options": {"expire_seconds": seconds}}
+
+
 CELERY_BEAT_SCHEDULE = {
-    "events-relay": {"task": "events.relay", "schedule": env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=5.0)},
-    "partner-messages-sweep": {
-        "task": "notifications.sweep_partner_messages",
-        "schedule": env.float("PARTNER_SWEEP_INTERVAL_SECONDS", default=15.0),
-    },
-    "passenger-messages-sweep": {
-        "task": "notifications.sweep_passenger_messages",
-        "schedule": env.float("PASSENGER_SWEEP_INTERVAL_SECONDS", default=30.0),
-    },
+    "events-relay": _every("events.relay", env.float("EVENTS_RELAY_INTERVAL_SECONDS", default=5.0)),
+    "partner-messages-sweep": _every(
+        "notifications.sweep_partner_messages", env.float("PARTNER_SWEEP_INTERVAL_SECONDS", default=15.0)
+    ),
+    "passenger-messages-sweep": _every(
+        "notifications.sweep_passenger_messages", env.float("PASSENGER_SWEEP_INTERVAL_SECONDS", default=30.0)
+    ),
 }
 
 # --- Event backbone ---------------------------------------------------------
@@ -251,6 +278,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Where django.core.mail.backends.filebased.EmailBackend writes (a local gateway for demos and benchmarks).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Novair <no-reply@novair.example>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.log"))
