@@ -209,6 +209,18 @@ EVENTS_RELAY_BATCH = env.int("EVENTS_RELAY_BATCH", default=2000)
 EVENTS_EXTRA_SUBSCRIBER_MODULES = env.list("EVENTS_EXTRA_SUBSCRIBER_MODULES", default=[])
 
 # --- Auth, i18n, static -----------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking its password
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): failures count per username *and* client address together, so nobody can
+# lock an operator out of every workstation by failing logins in their name.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.float("ADMIN_LOGIN_COOLOFF_MINUTES", default=15.0))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "airline.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "airline.security.lockout_response"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -105,7 +105,7 @@ def send_after_commit(message_ids: list[uuid.UUID]) -> None:
             send_partner_message.delay(str(message_id))
 
     if message_ids:
-        transaction.on_commit(send)
+        transaction.on_commit(send, robust=True)  # the sweep sends what a broker error left
 
 
 def resend(message_ids: list[uuid.UUID]) -> int:

@@ -112,4 +112,4 @@ def send_after_commit(message_ids: Iterable[int]) -> None:
             send_passenger_messages.delay(batch)
 
     if batches:
-        transaction.on_commit(send)
+        transaction.on_commit(send, robust=True)  # the sweep sends what a broker error left
