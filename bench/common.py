@@ -37,13 +37,14 @@ def setup_django(**extra: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def start_worker(log: Path, concurrency: int = 2, **extra: str) -> subprocess.Popen:
-    """A Celery worker on every queue, as its own process group; returns once it is ready."""
+def start_worker(log: Path, concurrency: int = 2, nice: int = 0, **extra: str) -> subprocess.Popen:
+    """A Celery worker on every queue, as its own process group (at ``nice`` priority); returns once it is
+    ready."""
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_bytes(b"")
     handle = open(log, "ab")  # noqa: SIM115 - the worker writes to it until stopped
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/celery"), "-A", "airline", "worker", "--loglevel", "INFO",
+        ["nice", "-n", str(nice), str(ROOT / ".venv/bin/celery"), "-A", "airline", "worker", "--loglevel", "INFO",
          "--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=bench_env(**extra), stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip

@@ -91,13 +91,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(port: int, workers: int, **extra: str) -> subprocess.Popen:
-    """gunicorn with sync workers on ``port``, as its own process group; returns once it answers."""
+def serve(port: int, workers: int, nice: int = 0, **extra: str) -> subprocess.Popen:
+    """gunicorn with sync workers on ``port``, as its own process group (at ``nice`` priority); returns once it
+    answers."""
     log = WORK_DIR / "gate-api-gunicorn.log"
     env = bench_env(DJANGO_SETTINGS_MODULE="bench.api_settings", DJANGO_LOG_LEVEL="WARNING",
                     API_ANON_THROTTLE_RATE="1000000000/min", **extra)  # fmt: skip
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "airline.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+        ["nice", "-n", str(nice), str(ROOT / ".venv/bin/gunicorn"), "airline.wsgi", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
@@ -133,13 +135,14 @@ def workers_cpu(server: subprocess.Popen) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(server: subprocess.Popen, port: int, paths: list[str], seconds: int, connections: int) -> Run:
-    """Drive the server with wrk (one thread) over ``paths`` in turn; fails on any error or non-2xx answer."""
+def wrk(server: subprocess.Popen, port: int, paths: list[str], seconds: int, connections: int, nice: int = 0) -> Run:
+    """Drive the server with wrk (one thread, at ``nice`` priority) over ``paths`` in turn; fails on any error or
+    non-2xx answer."""
     script = WORK_DIR / "gate-api.lua"
     script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
     cpu = workers_cpu(server)
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        ["nice", "-n", str(nice), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     cpu = workers_cpu(server) - cpu

@@ -1,0 +1,285 @@
+"""Hub scale: every ROADEF B01 delay at once, through the services, until every flow has completed.
+
+    .venv/bin/python bench/hub.py [--copies 1] [--api] [--faults]
+
+Loads ROADEF B01 ($AIRLINE_SHARED_DIR/benchmarks/roadef-b01.json.gz: 2,556 flights, 207k passengers) into
+BENCH_DATABASE_URL (default ``airline_bench_hub``; Redis BENCH_REDIS_URL, default db 3) — with ``--copies
+N``, N copies side by side, each rebased 3 days after the one before with its own locators — starts one
+Celery worker of 2 processes and beat, applies all 229 delays of ``roadef-b01.disruptions.json`` (of every
+copy) through ``flights.services.delay_flight``, one transaction each, as fast as it can, and waits until
+every flow is ``completed`` (or ``failed``) and every passenger and partner message is settled. Prints:
+
+- time to apply the delays, to all flows completed, to all messages settled;
+- throughput: passengers on the delayed flights per second, deliveries per second;
+- per subscriber: deliveries, handler seconds (sum, median, max) and when its last delivery finished;
+- peak resident memory of the worker, beat and (with ``--api``) web process groups;
+- with ``--api``: gunicorn (2 workers) serving gate lookups to wrk at 16, then 64 connections for 20 s
+  each while the fan-out runs: requests/s, p50, p99 (``--web-nice -10`` gives the web and wrk the CPU
+  first, over the worker and PostgreSQL, as their own hosts would in production);
+- with ``--faults``: every 4th flight that is not delayed flown by a partner whose endpoint answers 503
+  for the first minute; the worker SIGKILLed every 20 s and restarted, Redis restarted (queues lost) at
+  30 s, the database connections terminated at 50 s;
+- the audit (``bench/hub_audit.py``): flows by status, dead deliveries with their errors, effects held
+  twice, seats held beyond the passengers seated, emails and texts sent twice, partner messages
+  acknowledged twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/airline_bench_hub")
+os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+from bench.common import ROOT, setup_django, start_worker, stop
+from bench.hub_processes import Faults, MemoryPeaks, PartnerInbox, kill_group, start_beat
+
+WORK_DIR = ROOT / "var" / "bench" / "hub"
+EXTRA = {
+    "DJANGO_LOG_LEVEL": "WARNING",
+    "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+    "EMAIL_FILE_PATH": str(WORK_DIR / "mail"),
+    "SMS_FILE_PATH": str(WORK_DIR / "sms.log"),
+}
+PARTNER_SECRET = "hub-bench-partner-secret"  # noqa: S105 - the benchmark's own local partner
+
+
+def build_scenario(copies: int, faults: bool, partner_url: str) -> tuple[Path, list[dict]]:
+    """The scenario file to load and the delays to apply."""
+    from django.conf import settings
+
+    from bench.hub_network import shifted_delays, side_by_side, with_partner
+    from scenarios.files import read_document
+
+    benchmarks = Path(settings.SHARED_DIR) / "benchmarks"
+    document = read_document(benchmarks / "roadef-b01.json.gz")
+    delays = json.loads((benchmarks / "roadef-b01.disruptions.json").read_text())["delays"]
+    if faults:
+        document = with_partner(document, delays, partner_url, PARTNER_SECRET)
+    document, shifts = side_by_side(document, copies, days_apart=3)
+    path = WORK_DIR / "scenario.json"
+    path.write_text(json.dumps(document))
+    return path, shifted_delays(delays, shifts)
+
+
+def load(path: Path) -> float:
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    with open(os.devnull, "w") as quiet:
+        call_command("load_scenario", str(path), "--replace", stdout=quiet, stderr=quiet)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def apply_delays(delays: list[dict]) -> list[object]:
+    """Delay every flight through the services, one committed event each; returns the events' ids."""
+    from flights.models import Flight
+    from flights.services import delay_flight
+
+    flights = {str(f.ref): f for f in Flight.objects.select_related("origin", "destination")}
+    return [delay_flight(flight=flights[d["flight"]], delay_minutes=d["delay_minutes"]).id for d in delays]
+
+
+def affected_passengers(delays: list[dict]) -> int:
+    from django.db.models import Q
+
+    from flights.models import Flight
+    from passengers.models import Passenger
+
+    refs = Q()
+    for delay in delays:
+        designator, _, day = delay["flight"].partition("/")
+        refs |= Q(carrier_id=designator[:2], number=designator[2:], service_date=day)
+    flight_ids = Flight.objects.filter(refs).values("id")
+    return (
+        Passenger.objects.filter(booking__segments__flight_id__in=flight_ids, booking__segments__status="active")
+        .distinct()
+        .count()
+    )
+
+
+def unsettled() -> tuple[int, int]:
+    """Deliveries not yet done or dead; passenger and partner messages still pending."""
+    from events.models import Delivery, DeliveryStatus
+    from notifications.models import PartnerMessage, PassengerMessage
+
+    open_deliveries = Delivery.objects.exclude(status__in=[DeliveryStatus.DONE, DeliveryStatus.DEAD]).count()
+    pending = PassengerMessage.objects.filter(status="pending").count()
+    return open_deliveries, pending + PartnerMessage.objects.filter(status="pending").count()
+
+
+def subscriber_table(started_at: object) -> list[str]:
+    """Per subscriber: deliveries, handler seconds and when its last delivery finished."""
+    from events.models import Delivery
+
+    rows: dict[str, list] = defaultdict(list)
+    for subscriber, began, finished in Delivery.objects.filter(status="done").values_list(
+        "subscriber", "started_at", "finished_at"
+    ):
+        rows[subscriber].append(((finished - began).total_seconds(), (finished - started_at).total_seconds()))
+    lines = [f"{'subscriber':<14} {'deliveries':>10} {'handler s sum':>13} {'median':>7} {'max':>7} {'last done':>9}"]
+    for subscriber, values in sorted(rows.items(), key=lambda item: -max(v[1] for v in item[1])):
+        spent = [v[0] for v in values]
+        lines.append(
+            f"{subscriber:<14} {len(values):>10} {sum(spent):>13.1f} {statistics.median(spent):>7.2f} "
+            f"{max(spent):>7.2f} {max(v[1] for v in values):>8.1f}s"
+        )
+    return lines
+
+
+def audit(roots: list[object], seats_before: dict, inbox: PartnerInbox | None) -> list[str]:
+    from django.db.models import Count
+
+    from bench import hub_audit
+    from notifications.models import PartnerMessage
+
+    lines = [f"flows: {dict(hub_audit.flows(roots))}"]
+    dead = hub_audit.dead_deliveries()
+    lines.append(f"dead deliveries: {len(dead)}")
+    lines += [f"  {subscriber} on {event_type}: {error}" for subscriber, event_type, error in dead]
+    lines += [f"held twice, {label}: {n}" for label, n in hub_audit.duplicated_rows().items()]
+    seats_after = hub_audit.unaccounted_seats()
+    drift = sum(1 for key, n in seats_after.items() if n != seats_before.get(key, 0))
+    lines.append(f"flight cabins whose seat counter drifted from the passengers seated: {drift}")
+    emails, emails_again = hub_audit.email_sends(WORK_DIR / "mail")
+    texts, texts_again = hub_audit.sms_sends(WORK_DIR / "sms.log")
+    lines.append(f"emails sent {emails}, of them a Message-ID sent before: {emails_again}")
+    lines.append(f"texts sent {texts}, of them a reference sent before: {texts_again}")
+    statuses = dict(PartnerMessage.objects.values_list("status").annotate(n=Count("id")).order_by())
+    lines.append(f"partner messages: {statuses}")
+    if inbox is not None:
+        twice = sum(1 for n in inbox.acknowledged.values() if n > 1)
+        lines.append(
+            f"partner inbox: {sum(inbox.acknowledged.values())} acknowledged, {len(inbox.acknowledged)} "
+            f"distinct idempotency keys ({twice} acknowledged twice), {inbox.refused} answered 503"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--copies", type=int, default=1, help="copies of B01 side by side (default 1)")
+    parser.add_argument("--api", action="store_true", help="gate lookups with wrk while the fan-out runs")
+    parser.add_argument("--faults", action="store_true", help="the fault drill while the fan-out runs")
+    parser.add_argument("--worker-nice", type=int, default=0, help="the worker's nice level")
+    parser.add_argument("--web-nice", type=int, default=0, help="the web's nice level (negative: the web first)")
+    parser.add_argument("--timeout", type=float, default=3600)
+    args = parser.parse_args()
+
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in [*WORK_DIR.glob("mail/*"), WORK_DIR / "sms.log"]:
+        stale.unlink(missing_ok=True)
+    setup_django(**EXTRA)
+    import redis
+    from django.conf import settings
+    from django.db import OperationalError, connection
+    from django.utils import timezone
+
+    from bench import hub_audit
+    from flights.models import Airline
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    inbox = PartnerInbox() if args.faults else None
+    if inbox:
+        inbox.start()
+    path, delays = build_scenario(args.copies, args.faults, inbox.url if inbox else "")
+    print(f"loaded {args.copies} × B01 in {load(path):.1f} s; {len(delays)} delays to apply")
+    if inbox:
+        Airline.objects.filter(own=False).update(endpoint=inbox.url)
+    passengers = affected_passengers(delays)
+    seats_before = hub_audit.unaccounted_seats()
+
+    memory = MemoryPeaks()
+    processes: dict[str, subprocess.Popen] = {}
+    incarnations = itertools.count(1)
+
+    def kill_and_restart_worker() -> None:
+        kill_group(processes["worker"])
+        log = WORK_DIR / f"worker-{next(incarnations)}.log"
+        processes["worker"] = start_worker(log, nice=args.worker_nice, **EXTRA)
+        memory.groups["worker"] = processes["worker"].pid
+
+    faults = Faults(kill_and_restart_worker, inbox) if inbox else None
+    api = None
+    try:
+        processes["worker"] = start_worker(WORK_DIR / "worker-0.log", nice=args.worker_nice, **EXTRA)
+        processes["beat"] = start_beat(WORK_DIR / "beat.log", **EXTRA)
+        if args.api:
+            from bench import gate_api
+
+            port = gate_api.free_port()
+            web_env = {k: v for k, v in EXTRA.items() if k != "DJANGO_LOG_LEVEL"}
+            processes["web"] = gate_api.serve(port, 2, nice=args.web_nice, **web_env)
+            api = (gate_api, port, gate_api.gate_paths())
+        memory.groups.update({name: p.pid for name, p in processes.items()})
+        memory.start()
+        started, started_at = time.perf_counter(), timezone.now()
+        roots = apply_delays(delays)
+        applied = time.perf_counter() - started
+        print(f"applied {len(roots)} delays in {applied:.1f} s ({passengers:,} passengers on the delayed flights)")
+        if faults:
+            faults.start()
+        if api:
+            gate_api, port, paths = api
+            for connections in (16, 64):
+                run = gate_api.wrk(processes["web"], port, paths, 20, connections, nice=args.web_nice)
+                print(f"gate API at {connections} connections during the fan-out: {run}")
+        flows_done = messages_done = None
+        last_report = 0.0
+        while messages_done is None:
+            try:
+                open_deliveries, pending_messages = unsettled()
+            except OperationalError:  # the drill terminated this connection too
+                connection.close()
+                continue
+            now = time.perf_counter() - started
+            if flows_done is None and open_deliveries == 0:
+                flows_done = now
+            if flows_done is not None and pending_messages == 0:
+                messages_done = now
+            if now - last_report >= 15:
+                print(f"  {now:5.0f} s: {open_deliveries} deliveries open, {pending_messages} messages pending")
+                last_report = now
+            if now > args.timeout:
+                raise SystemExit(f"not settled after {args.timeout:.0f} s")
+            time.sleep(1)
+    finally:
+        if faults:
+            faults.running = False
+            faults.join()
+        memory.running = False
+        for process in processes.values():
+            stop(process)
+
+    from events.models import Delivery, Event
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the tables the run filled had no statistics: the audit's plans need them
+    deliveries = Delivery.objects.count()
+    chained = Event.objects.exclude(id__in=roots).count()
+    print(f"all flows completed {flows_done:.1f} s after the first delay was committed; "
+          f"every message settled at {messages_done:.1f} s")  # fmt: skip
+    print(f"{len(roots)} disruptions, {chained} chained events, {deliveries:,} deliveries: "
+          f"{deliveries / flows_done:.0f} deliveries/s, {passengers / flows_done:.0f} passengers/s")  # fmt: skip
+    print("\n".join(subscriber_table(started_at)))
+    print(f"peak resident memory: {memory.report()}")
+    if faults:
+        print("faults:\n" + "\n".join(f"  {line}" for line in faults.log))
+    print("audit:\n" + "\n".join(f"  {line}" for line in audit(roots, seats_before, inbox)))
+
+
+if __name__ == "__main__":
+    main()

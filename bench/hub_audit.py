@@ -1,0 +1,94 @@
+"""What the hub benchmark checks after a run: every flow accounted for, no effect lost or done twice.
+
+Each check is one SQL query (or one pass over what the local email and SMS gateways wrote), so it can be
+rerun by hand against the benchmark database. Needs Django set up.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from email import message_from_string
+from pathlib import Path
+
+from django.db import connection
+
+from events.models import Delivery, DeliveryStatus, Event
+from events.selectors import status_of_annotated, with_flow_counts
+
+# Effects the database must hold at most once per key: (label, table, key columns).
+ONCE_PER_KEY = [
+    ("meal vouchers per passenger and flight", "vouchers_mealvoucher", "passenger_id, flight_id"),
+    ("hotel stays per passenger and night", "lodging_hotelstay", "passenger_id, night"),
+    ("reaccommodations per event and booking", "rebooking_reaccommodation", "event_id, booking_id"),
+    ("compensation entitlements per passenger and flight", "compensation_entitlement", "passenger_id, flight_id"),
+    ("partner messages per event, flight and kind", "notifications_partnermessage", "event_id, flight_id, kind"),
+    ("passenger messages per change and channel", "notifications_passengermessage",
+     "passenger_id, event_id, kind, channel"),
+    ("active segments per booking and position", "passengers_segment WHERE status = 'active'", "booking_id, position"),
+    ("deliveries per event and subscriber", "events_delivery", "event_id, subscriber"),
+]  # fmt: skip
+
+# Passengers holding an active seat, per flight and cabin; with the flights' counters, what inventory holds.
+SEATED = """
+    SELECT s.flight_id, s.cabin, count(*) FROM passengers_segment s
+    JOIN passengers_passenger p ON p.booking_id = s.booking_id
+    WHERE s.status = 'active' GROUP BY s.flight_id, s.cabin
+"""
+COUNTERS = "SELECT id, booked_f, booked_j, booked_y FROM flights_flight"
+
+
+def _rows(sql: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def unaccounted_seats() -> dict[tuple[int, str], int]:
+    """Per flight and cabin, the seats its counter holds beyond the passengers seated on it (ROADEF's
+    counters include passengers outside the scenario's bookings, so only a change of this is a drift)."""
+    seated = {(flight, cabin): n for flight, cabin, n in _rows(SEATED)}
+    return {
+        (flight, cabin): booked - seated.get((flight, cabin), 0)
+        for flight, *counters in _rows(COUNTERS)
+        for cabin, booked in zip("FJY", counters, strict=True)
+        if booked or (flight, cabin) in seated
+    }
+
+
+def duplicated_rows() -> dict[str, int]:
+    """For each effect, how many keys hold it more than once."""
+    return {
+        label: _rows(f"SELECT count(*) FROM (SELECT 1 FROM {table} GROUP BY {key} HAVING count(*) > 1) AS twice")[0][0]  # noqa: S608 - constants
+        for label, table, key in ONCE_PER_KEY
+    }
+
+
+def email_sends(folder: Path) -> tuple[int, int]:
+    """Emails the file backend wrote under ``folder``, and how many repeat a Message-ID already sent."""
+    sent: Counter[str] = Counter()
+    for path in folder.glob("*.log"):
+        for text in path.read_text(encoding="utf-8").split("-" * 79 + "\n"):
+            if text.strip():
+                sent[message_from_string(text)["Message-ID"]] += 1
+    return sum(sent.values()), sum(n - 1 for n in sent.values())
+
+
+def sms_sends(path: Path) -> tuple[int, int]:
+    """Text messages the file gateway wrote, and how many repeat a reference already sent."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    sent = Counter(json.loads(line)["reference"] for line in lines)
+    return sum(sent.values()), sum(n - 1 for n in sent.values())
+
+
+def flows(root_ids: list[object]) -> Counter[str]:
+    """How many of the flows are completed, failed or still in progress."""
+    return Counter(status_of_annotated(e) for e in with_flow_counts(Event.objects.filter(id__in=root_ids)))
+
+
+def dead_deliveries() -> list[tuple[str, str, str]]:
+    """Every dead delivery: subscriber, event type and its last error (what explains a failed flow)."""
+    return [
+        (d.subscriber, d.event.type, d.last_error.strip().splitlines()[-1] if d.last_error.strip() else "")
+        for d in Delivery.objects.filter(status=DeliveryStatus.DEAD).select_related("event")
+    ]

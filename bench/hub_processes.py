@@ -1,0 +1,181 @@
+"""The hub benchmark's moving parts: beat, peak memory of process groups, a partner inbox, the faults."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from bench.common import ROOT, bench_env
+
+REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
+               "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]  # fmt: skip
+
+
+def start_beat(log: Path, **extra: str) -> subprocess.Popen:
+    """celery beat (the relay and the sweeps), as its own process group."""
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/celery"), "-A", "airline", "beat", "--loglevel", "WARNING"],
+        cwd=ROOT, env=bench_env(**extra), stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def _rss_by_group() -> dict[int, list[int]]:
+    """Resident memory (bytes) of every process, by process group."""
+    groups: dict[int, list[int]] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                group = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2])
+                resident = int((entry / "statm").read_text().split()[1]) * page
+            except (OSError, IndexError, ValueError):
+                continue  # the process ended while being read
+            groups.setdefault(group, []).append(resident)
+    return groups
+
+
+class MemoryPeaks(threading.Thread):
+    """Samples, twice a second, the resident memory of named process groups; keeps each name's peak total
+    (all its processes together) and its largest single process."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.groups: dict[str, int] = {}
+        self.total: Counter[str] = Counter()
+        self.single: Counter[str] = Counter()
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            sizes = _rss_by_group()
+            for name, group in list(self.groups.items()):
+                resident = sizes.get(group, [])
+                self.total[name] = max(self.total[name], sum(resident))
+                self.single[name] = max(self.single[name], max(resident, default=0))
+            time.sleep(0.5)
+
+    def report(self) -> str:
+        mib = 1024 * 1024
+        return ", ".join(
+            f"{name} {self.total[name] / mib:.0f} MiB (largest process {self.single[name] / mib:.0f} MiB)"
+            for name in self.groups
+        )
+
+
+class PartnerInbox(ThreadingHTTPServer):
+    """A partner airline's endpoint: 503 while ``failing`` is set, else 200; counts what it acknowledged."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _InboxHandler)
+        self.failing = False
+        self.refused = 0
+        self.acknowledged: Counter[str] = Counter()  # idempotency key → 2xx answers
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/px"
+
+    def start(self) -> None:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+class _InboxHandler(BaseHTTPRequestHandler):
+    server: PartnerInbox
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with self.server.lock:
+            if self.server.failing:
+                self.server.refused += 1
+                status = 503
+            else:
+                self.server.acknowledged[self.headers.get("Idempotency-Key", "")] += 1
+                status = 200
+        body = json.dumps({"status": status}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def restart_redis() -> None:
+    """Stop Redis without saving (queued messages are lost, as in a crash) and start it again."""
+    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, check=False)
+    time.sleep(1)
+    subprocess.run(REDIS_START, check=True, capture_output=True)
+    for _ in range(50):
+        if subprocess.run(["redis-cli", "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+            return
+        time.sleep(0.1)
+    raise RuntimeError("Redis did not come back")
+
+
+def terminate_database_connections() -> int:
+    """Drop every other connection to the benchmark database (as a failover would); returns how many."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+class Faults(threading.Thread):
+    """The fault drill, from the moment the delays are committed: SIGKILL the worker every 20 s and start
+    it again; restart Redis at 30 s; drop the database connections at 50 s; the partner answers 503
+    for the first minute."""
+
+    def __init__(self, restart_worker: Callable[[], None], inbox: PartnerInbox) -> None:
+        super().__init__(daemon=True)
+        self.restart_worker = restart_worker
+        self.inbox = inbox
+        self.running = True
+        self.log: list[str] = []
+        self.kills = 0
+
+    def run(self) -> None:
+        started = time.monotonic()
+        self.inbox.failing = True
+        pending = {20.0 * n: "kill" for n in range(1, 1000)} | {30.0: "redis", 50.0: "database", 60.0: "partner"}
+        for at, fault in sorted(pending.items()):
+            while self.running and time.monotonic() - started < at:
+                time.sleep(0.2)
+            if not self.running:
+                break
+            self._inject(fault, time.monotonic() - started)
+        self.inbox.failing = False
+
+    def _inject(self, fault: str, at: float) -> None:
+        if fault == "kill":
+            self.restart_worker()
+            self.kills += 1
+            self.log.append(f"{at:5.0f} s  worker SIGKILLed and restarted")
+        elif fault == "redis":
+            restart_redis()
+            self.log.append(f"{at:5.0f} s  Redis restarted, its queues lost")
+        elif fault == "database":
+            self.log.append(f"{at:5.0f} s  {terminate_database_connections()} database connections terminated")
+        else:
+            self.inbox.failing = False
+            self.log.append(f"{at:5.0f} s  partner answers again (503 to {self.inbox.refused} requests before)")
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL a process group: no warm shutdown, nothing acknowledged."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
