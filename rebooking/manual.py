@@ -8,12 +8,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from events.services import publish
 from flights.models import Flight
 from passengers.models import Passenger, Segment, SegmentStatus
 
 from . import inventory
 from .domain import Candidate, Party, Traveller, delay_minutes
 from .models import CaseStatus, Cause, Reaccommodation
+from .payloads import operator_choice_payload
 from .selectors import StrandedBooking, open_network
 
 # Statuses in which the case's new itinerary still holds seats.
@@ -77,8 +79,9 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
         cabin not in allowed for cabin, allowed in zip(cabins, chosen.cabins, strict=False)
     ):
         raise DecisionError("a cabin is lower than booked or has no room for the whole party")
-    _release_held(case, party.size)
     kept = _kept_count(case)
+    previous = case.new[kept:] if case.status in HOLDING else []
+    _release_held(case, party.size)
     legs = [
         {"flight_id": f.id, "flight": f.designator, "cabin": c} for f, c in zip(chosen.flights, cabins, strict=True)
     ]
@@ -99,6 +102,18 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
     case.arrival_delay_minutes = delay_minutes(party, chosen.arrival)
     case.decided_at, case.decided_by = timezone.now(), by
     case.save(update_fields=["new", "status", "arrival_delay_minutes", "decided_at", "decided_by"])
+    publish(
+        event_type="passenger.reaccommodated",
+        payload=operator_choice_payload(
+            case,
+            previous=previous,
+            new=legs,
+            first_departure=chosen.flights[0].departure.isoformat(),
+            passenger_ids=[traveller.id for traveller in party.travellers],
+        ),
+        flight_id=case.disrupted_flight_id,
+        caused_by=case.event,
+    )
     return case
 
 

@@ -58,3 +58,43 @@ def reaccommodated_payload(
             _party(b, plan.itineraries[b.party.booking_id], case_by_booking[b.party.booking_id]) for b in stranded
         ],
     }
+
+
+def operator_choice_payload(
+    case: Reaccommodation,
+    *,
+    previous: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+    first_departure: str,
+    passenger_ids: list[int],
+) -> dict[str, Any]:
+    """``passenger.reaccommodated`` for one party an operator moved from the ``previous`` legs it held (none
+    when it was unprotected) onto ``new``: lodging, compensation, partners and the passengers act on it as on
+    the optimiser's."""
+    flight = case.disrupted_flight
+    return {
+        "flight_id": flight.id,
+        "flight": str(flight.ref),
+        "disruption": case.event.type,
+        "scheduled_departure": flight.scheduled_departure.isoformat(),
+        "estimated_arrival": flight.estimated_arrival.isoformat(),
+        "refund_allowed": case.refund_allowed,
+        "optimal": False,
+        "parties": [
+            {
+                "case_id": case.id,
+                "booking_id": case.booking_id,
+                "locator": case.booking.locator,
+                "passenger_ids": passenger_ids,
+                "cause": case.cause,
+                "status": case.status,
+                "disruption_airport": case.disruption_airport_id,
+                "available_from": case.available_from.isoformat(),
+                "first_departure": first_departure,
+                "arrival_delay_minutes": case.arrival_delay_minutes,
+                "new": new,
+                "removed": _legs(previous, without={leg["flight_id"] for leg in new}),
+                "added": _legs(new, without={leg["flight_id"] for leg in previous}),
+            }
+        ],
+    }

@@ -180,3 +180,26 @@ def test_an_operator_moves_an_unprotected_party_onto_a_valid_itinerary(hub) -> N
     case.refresh_from_db()
     assert (case.status, case.decided_by, case.arrival_delay_minutes) == ("rebooked", "ops", 350)
     assert _get("104").booked_y == 3
+    told = Event.objects.get(type="passenger.reaccommodated", caused_by=case.event, payload__optimal=False)
+    (party,) = told.payload["parties"]
+    leg = {"flight_id": _get("104").id, "flight": f"NV104/{DAY}", "cabin": "Y"}
+    assert (party["locator"], party["status"], party["added"], party["removed"]) == ("CCCCCC", "rebooked", [leg], [])
+    assert sorted(told.deliveries.values_list("subscriber", flat=True)) == [
+        "compensation",
+        "lodging",
+        "notifications",
+        "partners",
+    ]  # fmt: skip  (the passengers hear of it; partners, hotels and compensation follow)
+
+
+def test_an_operator_moving_a_rebooked_party_releases_its_flight_and_says_so(hub) -> None:
+    _handle(cancel_flight(flight=_get("100"), reason="TECH"))
+    case = _case("AAAAAA")
+    held = case.new[-1]["flight_id"]
+    Flight.objects.filter(number="104").update(seats_y=3)
+    other = _get("104") if held == _get("102").id else _get("102")
+    choose_itinerary(case, flight_ids=[other.id], cabins=["Y"], by="ops")
+    told = Event.objects.get(type="passenger.reaccommodated", caused_by=case.event, payload__optimal=False)
+    (party,) = told.payload["parties"]
+    assert [leg["flight_id"] for leg in party["removed"]] == [held]
+    assert [leg["flight_id"] for leg in party["added"]] == [other.id]
