@@ -135,11 +135,21 @@ def workers_cpu(server: subprocess.Popen) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(server: subprocess.Popen, port: int, paths: list[str], seconds: int, connections: int, nice: int = 0) -> Run:
+def wrk(
+    server: subprocess.Popen,
+    port: int,
+    paths: list[str],
+    seconds: int,
+    connections: int,
+    nice: int = 0,
+    think_ms: int = 0,
+) -> Run:
     """Drive the server with wrk (one thread, at ``nice`` priority) over ``paths`` in turn; fails on any error or
-    non-2xx answer."""
+    non-2xx answer. With ``think_ms``, each connection waits that long after an answer before asking again
+    (clients that look up a gate now and then, instead of as fast as the server answers)."""
     script = WORK_DIR / "gate-api.lua"
-    script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
+    think = f"\ndelay = function() return {think_ms} end\n" if think_ms else ""
+    script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths) + think)
     cpu = workers_cpu(server)
     output = subprocess.run(
         ["nice", "-n", str(nice), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],

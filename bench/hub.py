@@ -15,7 +15,8 @@ every flow is ``completed`` (or ``failed``) and every passenger and partner mess
 - peak resident memory of the worker, beat and (with ``--api``) web process groups;
 - with ``--api``: gunicorn (2 workers) serving gate lookups to wrk at 16, then 64 connections for 20 s
   each while the fan-out runs: requests/s, p50, p99 (``--web-nice -10`` gives the web and wrk the CPU
-  first, over the worker and PostgreSQL, as their own hosts would in production);
+  first; ``--think-ms N`` makes each connection pause N ms between requests, as mobile clients do,
+  instead of asking again the moment it has an answer);
 - with ``--faults``: every 4th flight that is not delayed flown by a partner whose endpoint answers 503
   for the first minute; the worker SIGKILLed every 20 s and restarted, Redis restarted (queues lost) at
   30 s, the database connections terminated at 50 s;
@@ -176,6 +177,7 @@ def main() -> None:
     parser.add_argument("--faults", action="store_true", help="the fault drill while the fan-out runs")
     parser.add_argument("--worker-nice", type=int, default=0, help="the worker's nice level")
     parser.add_argument("--web-nice", type=int, default=0, help="the web's nice level (negative: the web first)")
+    parser.add_argument("--think-ms", type=int, default=0, help="each API connection's pause between requests")
     parser.add_argument("--timeout", type=float, default=3600)
     args = parser.parse_args()
 
@@ -235,7 +237,9 @@ def main() -> None:
         if api:
             gate_api, port, paths = api
             for connections in (16, 64):
-                run = gate_api.wrk(processes["web"], port, paths, 20, connections, nice=args.web_nice)
+                run = gate_api.wrk(
+                    processes["web"], port, paths, 20, connections, nice=args.web_nice, think_ms=args.think_ms
+                )
                 print(f"gate API at {connections} connections during the fan-out: {run}")
         flows_done = messages_done = None
         last_report = 0.0

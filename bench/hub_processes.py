@@ -151,8 +151,8 @@ class Faults(threading.Thread):
     def run(self) -> None:
         started = time.monotonic()
         self.inbox.failing = True
-        pending = {20.0 * n: "kill" for n in range(1, 1000)} | {30.0: "redis", 50.0: "database", 60.0: "partner"}
-        for at, fault in sorted(pending.items()):
+        schedule = [(20.0 * n, "kill") for n in range(1, 1000)] + [(30.0, "redis"), (50.0, "database"), (60.0, "partner")]
+        for at, fault in sorted(schedule):
             while self.running and time.monotonic() - started < at:
                 time.sleep(0.2)
             if not self.running:
