@@ -151,7 +151,8 @@ class Faults(threading.Thread):
     def run(self) -> None:
         started = time.monotonic()
         self.inbox.failing = True
-        schedule = [(20.0 * n, "kill") for n in range(1, 1000)] + [(30.0, "redis"), (50.0, "database"), (60.0, "partner")]
+        kills = [(20.0 * n, "kill") for n in range(1, 1000)]
+        schedule = [*kills, (30.0, "redis"), (50.0, "database"), (60.0, "partner")]
         for at, fault in sorted(schedule):
             while self.running and time.monotonic() - started < at:
                 time.sleep(0.2)
