@@ -260,7 +260,7 @@ SPECTACULAR_SETTINGS = {
 }
 # Lifetime of a cached flight API response: only the safety net, since every signalled change of a flight
 # replaces its entry on commit (flights.gate_cache).
-FLIGHT_CACHE_TTL_SECONDS = env.int("FLIGHT_CACHE_TTL_SECONDS", default=30)
+FLIGHT_CACHE_TTL_SECONDS = env.int("FLIGHT_CACHE_TTL_SECONDS", default=300)
 
 # --- Rebooking --------------------------------------------------------------
 # Seconds the optimiser may spend per disruption before it keeps its best plan and reports the gap.

@@ -14,10 +14,12 @@ from django.test import Client
 from flights import gate_cache
 from flights.models import Flight
 from flights.services import cancel_flight, change_gate, delay_flight
+from scenarios.loader import delete_scenario_data
 from tests.api.conftest import GATE_URL, BookedFlight
 from tests.factories import FlightFactory
 
 pytestmark = pytest.mark.django_db
+DAY = dt.date(2026, 11, 25)
 
 
 def gate(api: Client, flight: BookedFlight) -> dict[str, Any]:
@@ -102,6 +104,22 @@ def test_a_deleted_flight_is_404_after_commit(api: Client, django_capture_on_com
         Flight.objects.filter(number="600").delete()  # a queryset delete, as the scenario loader's --replace
 
     assert api.get(GATE_URL.format("NV600", "2026-11-25")).status_code == 404
+
+
+def test_a_scenario_replace_forgets_every_cached_flight_on_commit(
+    api: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    FlightFactory(number="600")
+    url = GATE_URL.format("NV600", "2026-11-25")
+    assert api.get(url).status_code == 200  # cached
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        delete_scenario_data()  # the loader's --replace
+    assert cache.get(gate_cache.key_for_flight(Flight(carrier_id="NV", number="600", service_date=DAY)))
+    for callback in callbacks:
+        callback()
+
+    assert api.get(url).status_code == 404
 
 
 def test_a_bulk_created_flight_is_served_at_once(api: Client, booked: BookedFlight) -> None:
