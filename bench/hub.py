@@ -147,7 +147,7 @@ def audit(roots: list[object], seats_before: dict, inbox: PartnerInbox | None) -
     from bench import hub_audit
     from notifications.models import PartnerMessage
 
-    lines = [f"flows: {dict(hub_audit.flows(roots))}"]
+    lines = [f"flows: {dict(hub_audit.flows(roots))}", f"redone: {hub_audit.work_done_again()}"]
     dead = hub_audit.dead_deliveries()
     lines.append(f"dead deliveries: {len(dead)}")
     lines += [f"  {subscriber} on {event_type}: {error}" for subscriber, event_type, error in dead]

@@ -92,3 +92,13 @@ def dead_deliveries() -> list[tuple[str, str, str]]:
         (d.subscriber, d.event.type, d.last_error.strip().splitlines()[-1] if d.last_error.strip() else "")
         for d in Delivery.objects.filter(status=DeliveryStatus.DEAD).select_related("event")
     ]
+
+
+def work_done_again() -> dict[str, int]:
+    """How much the faults made the system redo: deliveries run more than once or sent to the broker again,
+    partner messages attempted more than once."""
+    delivered = _rows(
+        "SELECT count(*) FILTER (WHERE attempts > 1), count(*) FILTER (WHERE dispatch_count > 1) FROM events_delivery"
+    )[0]
+    retried = _rows("SELECT count(*) FROM notifications_partnermessage WHERE attempts > 1")[0][0]
+    return {"deliveries run again": delivered[0], "deliveries sent again": delivered[1], "partner retries": retried}
