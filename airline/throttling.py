@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.cache import cache, caches
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from airline.redis_cache import RedisCache
+
+logger = logging.getLogger(__name__)
 
 # Where admit_and_get leaves its count on the request, so the DRF path counts that request only once.
 _COUNT = "client_rate_count"
@@ -51,7 +55,13 @@ class ClientRateThrottle(SimpleRateThrottle):
             return True
         key = self.counter_key(request)
         count = getattr(request, _COUNT, None)
-        return self.allows(_increment(key, self.counter_timeout) if count is None else count)
+        if count is None:
+            try:
+                count = _increment(key, self.counter_timeout)
+            except RedisError as exc:  # a cache outage must not take the API down: the limit fails open
+                logger.warning("rate limit not applied, the cache is unreachable: %s", exc)
+                return True
+        return self.allows(count)
 
     def counter_key(self, request: HttpRequest) -> str:
         """The cache key counting the client's requests in the current window; sets ``wait`` to its end."""

@@ -20,6 +20,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from redis.exceptions import RedisError
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 
@@ -144,7 +145,10 @@ class FlightView(PublicAPIView):
             ref = parse_ref(designator, date)
         except APIException:
             return None
-        allowed, entry = admit_and_get(request, gate_cache.key_for_ref(ref))
+        try:
+            allowed, entry = admit_and_get(request, gate_cache.key_for_ref(ref))
+        except RedisError:  # the cache is down: the DRF path answers from the database
+            return None
         if entry is None or not allowed:
             return None
         return cached_response(request, entry[self.representation])

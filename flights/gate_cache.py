@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
+from redis.exceptions import RedisError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import Serializer
 
@@ -31,6 +33,8 @@ from .designators import FlightRef
 from .models import Flight
 from .selectors import get_flight
 from .serializers import FlightGateSerializer, FlightStatusSerializer
+
+logger = logging.getLogger(__name__)
 
 # Bump when a representation changes shape, so entries rendered by older code are never served.
 KEY_PREFIX = "flightapi:1"
@@ -73,8 +77,12 @@ def render(flight: Flight) -> Entry:
 
 
 def cached(ref: FlightRef) -> Entry | None:
-    """The cached entry of the flight, or None."""
-    return cache.get(key_for_ref(ref))
+    """The cached entry of the flight, or None (also when the cache is unreachable)."""
+    try:
+        return cache.get(key_for_ref(ref))
+    except RedisError as exc:
+        logger.warning("flight cache unreachable, reading the database: %s", exc)
+        return None
 
 
 def load(ref: FlightRef) -> Entry:
@@ -83,7 +91,10 @@ def load(ref: FlightRef) -> Entry:
     Raises ``Flight.DoesNotExist`` for an unknown flight (not cached).
     """
     entry = render(get_flight(ref))
-    cache.add(key_for_ref(ref), entry, timeout=settings.FLIGHT_CACHE_TTL_SECONDS)
+    try:
+        cache.add(key_for_ref(ref), entry, timeout=settings.FLIGHT_CACHE_TTL_SECONDS)
+    except RedisError as exc:
+        logger.warning("flight cache unreachable, %s not cached: %s", ref, exc)
     return entry
 
 

@@ -170,3 +170,19 @@ def test_a_real_commit_is_seen_by_the_very_next_request(api: Client, booked: Boo
         assert gate(api, booked)["gate"] == "B32"  # inside the transaction: the cache still has the committed gate
 
     assert gate(api, booked)["gate"] == "E9"
+
+
+def test_with_the_cache_down_the_api_answers_from_the_database(
+    api: Client, booked: BookedFlight, settings: Any
+) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "airline.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1/min"}}
+    change_gate(flight=booked.flight, gate="D4", terminal="2")
+    for _ in range(3):  # the rate limit fails open too
+        assert gate(api, booked)["gate"] == "D4"
