@@ -23,12 +23,15 @@ def bench_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def setup_django(**extra: str) -> None:
-    """Point this process at the benchmark database and Redis, create the database, migrate."""
+def setup_django(fresh: bool = False, **extra: str) -> None:
+    """Point this process at the benchmark database and Redis, create the database (anew with ``fresh``:
+    runs that replace a large scenario again and again leave millions of dead rows behind), migrate."""
     os.environ.update(bench_env(**extra))
     sys.path.insert(0, str(ROOT))
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", BENCH_DATABASE_URL.rsplit("/", 1)[1]],
-                   capture_output=True, check=False)  # fmt: skip
+    name = BENCH_DATABASE_URL.rsplit("/", 1)[1]
+    if fresh:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", name], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True, check=False)
     import django
 
     django.setup()

@@ -3,8 +3,9 @@
     .venv/bin/python bench/hub.py [--copies 1] [--api] [--faults]
 
 Loads ROADEF B01 ($AIRLINE_SHARED_DIR/benchmarks/roadef-b01.json.gz: 2,556 flights, 207k passengers) into
-BENCH_DATABASE_URL (default ``airline_bench_hub``; Redis BENCH_REDIS_URL, default db 3) — with ``--copies
-N``, N copies side by side, each rebased 3 days after the one before with its own locators — starts one
+BENCH_DATABASE_URL (default ``airline_bench_hub``, dropped and created anew; Redis BENCH_REDIS_URL, db 3)
+— with ``--copies N``, N copies side by side, each rebased 3 days after the one before with its own
+locators — starts one
 Celery worker of 2 processes and beat, applies all 229 delays of ``roadef-b01.disruptions.json`` (of every
 copy) through ``flights.services.delay_flight``, one transaction each, as fast as it can, and waits until
 every flow is ``completed`` (or ``failed``) and every passenger and partner message is settled. Prints:
@@ -122,6 +123,32 @@ def unsettled() -> tuple[int, int]:
     return open_deliveries, pending + PartnerMessage.objects.filter(status="pending").count()
 
 
+def wait_until_settled(started: float, timeout: float) -> tuple[float, float]:
+    """Seconds from ``started`` until every delivery was done or dead, and until every message was settled
+    too; prints progress every 15 s."""
+    from django.db import OperationalError, connection
+
+    flows_done = None
+    last_report = 0.0
+    while True:
+        try:
+            open_deliveries, pending_messages = unsettled()
+        except OperationalError:  # the drill terminated this connection too
+            connection.close()
+            continue
+        now = time.perf_counter() - started
+        if flows_done is None and open_deliveries == 0:
+            flows_done = now
+        if flows_done is not None and pending_messages == 0:
+            return flows_done, now
+        if now - last_report >= 15:
+            print(f"  {now:5.0f} s: {open_deliveries} deliveries open, {pending_messages} messages pending")
+            last_report = now
+        if now > timeout:
+            raise SystemExit(f"not settled after {timeout:.0f} s")
+        time.sleep(1)
+
+
 def subscriber_table(started_at: object) -> list[str]:
     """Per subscriber: deliveries, handler seconds and when its last delivery finished."""
     from events.models import Delivery
@@ -184,10 +211,10 @@ def main() -> None:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     for stale in [*WORK_DIR.glob("mail/*"), WORK_DIR / "sms.log"]:
         stale.unlink(missing_ok=True)
-    setup_django(**EXTRA)
+    setup_django(fresh=True, **EXTRA)  # each run loads the network anew
     import redis
     from django.conf import settings
-    from django.db import OperationalError, connection
+    from django.db import connection
     from django.utils import timezone
 
     from bench import hub_audit
@@ -243,25 +270,7 @@ def main() -> None:
                     processes["web"], port, paths, 20, connections, nice=args.web_nice, think_ms=args.think_ms
                 )
                 print(f"gate API at {connections} connections during the fan-out: {run}")
-        flows_done = messages_done = None
-        last_report = 0.0
-        while messages_done is None:
-            try:
-                open_deliveries, pending_messages = unsettled()
-            except OperationalError:  # the drill terminated this connection too
-                connection.close()
-                continue
-            now = time.perf_counter() - started
-            if flows_done is None and open_deliveries == 0:
-                flows_done = now
-            if flows_done is not None and pending_messages == 0:
-                messages_done = now
-            if now - last_report >= 15:
-                print(f"  {now:5.0f} s: {open_deliveries} deliveries open, {pending_messages} messages pending")
-                last_report = now
-            if now > args.timeout:
-                raise SystemExit(f"not settled after {args.timeout:.0f} s")
-            time.sleep(1)
+        flows_done, messages_done = wait_until_settled(started, args.timeout)
     finally:
         if faults:
             faults.running = False
