@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from events.models import Event
@@ -17,7 +16,7 @@ from passengers.models import Passenger
 from passengers.selectors import passengers_on_flight
 
 from .models import Channel, PassengerMessage, PassengerMessageKind, PassengerMessageStatus
-from .tasks import send_passenger_messages
+from .tasks import send_in_batches
 
 Changes = dict[tuple[int, str], dict[str, Any]]
 
@@ -104,12 +103,10 @@ def _channels(email: str, phone: str) -> list[tuple[str, str]]:
 
 def send_after_commit(message_ids: Iterable[int]) -> None:
     """Queue the messages for sending in batches (one task each) once the current transaction commits."""
-    ids, size = list(message_ids), settings.PASSENGER_MESSAGE_BATCH
-    batches = [ids[start : start + size] for start in range(0, len(ids), size)]
+    ids = list(message_ids)
 
-    def send() -> None:
-        for batch in batches:
-            send_passenger_messages.delay(batch)
+    def send() -> None:  # a named function: Django names it when it logs a failed callback
+        send_in_batches(ids)
 
-    if batches:
+    if ids:
         transaction.on_commit(send, robust=True)  # the sweep sends what a broker error left

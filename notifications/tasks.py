@@ -36,6 +36,12 @@ def send_passenger_messages(message_ids: list[int]) -> dict[str, int]:
 def sweep_passenger_messages() -> int:
     """Send, in batches, the pending passenger messages whose send task was lost (beat, periodic)."""
     due = passenger_delivery.due_for_sweep()
-    for start in range(0, len(due), settings.PASSENGER_MESSAGE_BATCH):
-        send_passenger_messages.delay(due[start : start + settings.PASSENGER_MESSAGE_BATCH])
+    send_in_batches(due)
     return len(due)
+
+
+def send_in_batches(message_ids: list[int]) -> None:
+    """Queue one ``send_passenger_messages`` task per ``PASSENGER_MESSAGE_BATCH`` messages."""
+    size = settings.PASSENGER_MESSAGE_BATCH
+    for start in range(0, len(message_ids), size):
+        send_passenger_messages.delay(message_ids[start : start + size])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 
@@ -57,6 +59,12 @@ class SegmentStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class SegmentQuerySet(models.QuerySet["Segment"]):
+    def end(self, status: str, at: dt.datetime) -> int:
+        """Take these segments out of their journeys (``replaced`` or ``cancelled``) as of ``at``; returns how many."""
+        return self.update(status=status, ended_at=at)
+
+
 class Segment(models.Model):
     """One flight of a booking's journey, in travel order (``position`` from 1)."""
 
@@ -70,6 +78,8 @@ class Segment(models.Model):
     # before the scenario was loaded; empty ``ended_at``: still active.
     added_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SegmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["booking_id", "position"]

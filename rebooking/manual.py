@@ -122,7 +122,7 @@ def _release_held(case: Reaccommodation, size: int) -> None:
     counts: dict[tuple[int, str], int] = defaultdict(int)
     for segment in held:
         counts[segment.flight_id, segment.cabin] += size
-    Segment.objects.filter(id__in=[s.id for s in held]).update(status=SegmentStatus.CANCELLED, ended_at=timezone.now())
+    Segment.objects.filter(id__in=[s.id for s in held]).end(SegmentStatus.CANCELLED, at=timezone.now())
     inventory.release(counts)
 
 
