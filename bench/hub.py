@@ -86,28 +86,29 @@ def load(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def apply_delays(delays: list[dict]) -> list[object]:
-    """Delay every flight through the services, one committed event each; returns the events' ids."""
+def delayed_flights(delays: list[dict]) -> list[object]:
+    """The flight each delay names (``DESIGNATOR/DATE``, as ``FlightRef`` prints it), in the delays' order."""
     from flights.models import Flight
-    from flights.services import delay_flight
 
     flights = {str(f.ref): f for f in Flight.objects.select_related("origin", "destination")}
-    return [delay_flight(flight=flights[d["flight"]], delay_minutes=d["delay_minutes"]).id for d in delays]
+    return [flights[delay["flight"]] for delay in delays]
 
 
-def affected_passengers(delays: list[dict]) -> int:
-    from django.db.models import Q
+def apply_delays(flights: list[object], delays: list[dict]) -> list[object]:
+    """Delay every flight through the services, one committed event each; returns the events' ids."""
+    from flights.services import delay_flight
 
-    from flights.models import Flight
+    return [delay_flight(flight=f, delay_minutes=d["delay_minutes"]).id for f, d in zip(flights, delays, strict=True)]
+
+
+def affected_passengers(flights: list[object]) -> int:
+    """Passengers booked on any of the flights."""
     from passengers.models import Passenger
 
-    refs = Q()
-    for delay in delays:
-        designator, _, day = delay["flight"].partition("/")
-        refs |= Q(carrier_id=designator[:2], number=designator[2:], service_date=day)
-    flight_ids = Flight.objects.filter(refs).values("id")
     return (
-        Passenger.objects.filter(booking__segments__flight_id__in=flight_ids, booking__segments__status="active")
+        Passenger.objects.filter(
+            booking__segments__flight_id__in=[f.id for f in flights], booking__segments__status="active"
+        )
         .distinct()
         .count()
     )
@@ -228,7 +229,8 @@ def main() -> None:
     print(f"loaded {args.copies} × B01 in {load(path):.1f} s; {len(delays)} delays to apply")
     if inbox:
         Airline.objects.filter(own=False).update(endpoint=inbox.url)
-    passengers = affected_passengers(delays)
+    flights = delayed_flights(delays)
+    passengers = affected_passengers(flights)
     seats_before = hub_audit.unaccounted_seats()
 
     memory = MemoryPeaks()
@@ -258,7 +260,7 @@ def main() -> None:
         memory.groups.update({name: p.pid for name, p in processes.items()})
         memory.start()
         started, started_at = time.perf_counter(), timezone.now()
-        roots = apply_delays(delays)
+        roots = apply_delays(flights, delays)
         applied = time.perf_counter() - started
         print(f"applied {len(roots)} delays in {applied:.1f} s ({passengers:,} passengers on the delayed flights)")
         if faults:
