@@ -56,6 +56,8 @@ audit: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python manage.py event_catalogue --check
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -33,7 +33,7 @@ def main() -> None:
     from django.conf import settings
     from django.db import transaction
 
-    from bench.noop_subscribers import QUEUES, noop
+    from bench.noop_subscribers import QUEUES, BenchPing, noop
     from events.models import Delivery, DeliveryStatus, Event
     from events.services import publish
 
@@ -55,7 +55,7 @@ def main() -> None:
         started = time.perf_counter()
         for n in range(args.events):
             with transaction.atomic():
-                publish(event_type="bench.ping", payload={"n": n})
+                publish(BenchPing(n=n))
         published = time.perf_counter() - started
         done = DeliveryStatus.DONE
         wait(lambda: Delivery.objects.filter(status=done).count() == tasks, 900, interval=0.2)
@@ -71,7 +71,7 @@ def main() -> None:
         latencies = []
         for n in range(args.latency_samples):
             with transaction.atomic():
-                event = publish(event_type="bench.ping", payload={"n": n})
+                event = publish(BenchPing(n=n))
             committed = time.perf_counter()
             wait(lambda e=event: not e.deliveries.exclude(status=done).exists(), 60, interval=0.002)
             latencies.append((time.perf_counter() - committed) * 1000)

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from celery import shared_task
 
-from events.catalogue import EventSpec, define
-from events.models import Event
+from events.contracts import EventFacts, EventPayload
 from events.registry import subscriber
-
-define(EventSpec("bench.ping", 1, {"n": int}))
 
 QUEUES = ("rebooking", "vouchers", "lodging", "partners", "notifications")
 
 
-def _noop(event: Event) -> None:
+class BenchPing(EventPayload):
+    event_type: ClassVar[str] = "bench.ping"
+    n: int
+
+
+def _noop(payload: BenchPing, event: EventFacts) -> None:
     return None
 
 
 for _queue in QUEUES:
-    subscriber(f"bench-{_queue}", on=["bench.ping"], queue=_queue)(_noop)
+    subscriber(f"bench-{_queue}", on=[BenchPing], queue=_queue)(_noop)
 
 
 @shared_task(name="bench.noop", ignore_result=True)

@@ -71,11 +71,6 @@ def journeys(booking_ids: Iterable[int] | QuerySet) -> dict[int, Journey]:
     }
 
 
-def bookings_on_flight(flight_id: int) -> QuerySet:
-    """The ids of the bookings with an active segment on the flight (a subquery)."""
-    return Segment.objects.filter(flight_id=flight_id, status=SegmentStatus.ACTIVE).values("booking_id")
-
-
 def passengers_by_booking(booking_ids: Iterable[int]) -> dict[int, list[int]]:
     """The passenger ids of each booking (one query)."""
     passengers: dict[int, list[int]] = defaultdict(list)

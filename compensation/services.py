@@ -12,20 +12,15 @@ from django.utils import timezone
 
 from eu261.bands import Band
 from eu261.compensation import Compensation, Disruption, assess_compensation
-from events.models import Event
+from events.contracts import EventFacts
 from events.runner import PermanentError
 from flights.models import Flight, FlightStatus
+from passengers.selectors import bookings_on_flight_ids
+from rebooking.payloads import ReaccommodatedParty
 
 from .models import Case, Entitlement, EntitlementStatus
-from .selectors import bookings_on_flight, journeys, passengers_by_booking
+from .selectors import journeys, passengers_by_booking
 
-#: ``passenger.reaccommodated`` parties: (cause, status) → case.
-PARTY_CASES = {
-    ("cancelled", "rebooked"): Case.CANCELLED,
-    ("cancelled", "unprotected"): Case.CANCELLED_UNPROTECTED,
-    ("misconnect", "rebooked"): Case.MISSED_CONNECTION,
-    ("misconnect", "unprotected"): Case.MISSED_CONNECTION_UNPROTECTED,
-}
 UPDATED_FIELDS = ["case", "band", "reason_code", "arrival_delay_minutes", "amount", "currency", "status", "reason",
                   "event", "assessed_at"]  # fmt: skip
 
@@ -40,19 +35,20 @@ class Claim:
     arrival_delay_minutes: int | None
 
 
-def assess_after_delay(event: Event) -> dict[str, Any]:
-    """``flight.delayed``: assess the passengers whose journey ends with the delayed flight ("delayed, not
-    rerouted": their final arrival delay is the flight's). Passengers with onward segments are not assessed
-    here: if they still connect they are owed nothing for this flight, and if they miss the connection the
-    reaccommodation assesses them.
+def assess_after_delay(*, flight_id: int, cause: EventFacts) -> dict[str, Any]:
+    """A delay of ``flight_id``: assess the passengers booked on it when it was delayed whose journey ends with
+    it ("delayed, not rerouted": their final arrival delay is the flight's). Passengers with onward segments are
+    not assessed here: if they still connect they are owed nothing for this flight, and if they miss the
+    connection the reaccommodation assesses them.
 
     Reads the flight's state now (locked), not the event's: the last event handled for a flight then always
     records its latest arrival delay, whatever order the deliveries ran in.
     """
-    flight = _locked(event.payload["flight_id"])
+    flight = _locked(flight_id)
     if flight.status == FlightStatus.CANCELLED:
         return {"assessed": 0, "eligible": 0}  # the cancellation's reaccommodation assesses everyone
-    ending = {b: j for b, j in journeys(bookings_on_flight(flight.id)).items() if j.last_flight_id == flight.id}
+    on_flight = bookings_on_flight_ids(flight.id, as_of=cause.occurred_at)
+    ending = {b: j for b, j in journeys(on_flight).items() if j.last_flight_id == flight.id}
     late = _minutes(flight.estimated_arrival - flight.scheduled_arrival)
     passengers = passengers_by_booking(ending)
     claims = [
@@ -60,27 +56,29 @@ def assess_after_delay(event: Event) -> dict[str, Any]:
         for booking_id, journey in ending.items()
         for passenger_id in passengers[booking_id]
     ]
-    return record(event, flight, claims)
+    return record(claims, flight=flight, cause=cause)
 
 
-def assess_after_reaccommodation(event: Event) -> dict[str, Any]:
-    """``passenger.reaccommodated``: assess every party of a cancellation or of missed connections with the new
-    arrival delay at the final destination (rerouted), or as not rerouted (unprotected)."""
-    parties = event.payload["parties"]
-    flight = _locked(event.payload["flight_id"])
-    paths = journeys(party["booking_id"] for party in parties)
+def assess_after_reaccommodation(
+    *, flight_id: int, parties: list[ReaccommodatedParty], cause: EventFacts
+) -> dict[str, Any]:
+    """The reaccommodation of ``flight_id``'s stranded ``parties``: assess every party of a cancellation or of
+    missed connections with the new arrival delay at the final destination (rerouted), or as not rerouted
+    (unprotected)."""
+    flight = _locked(flight_id)
+    paths = journeys(party.booking_id for party in parties)
     claims = [
-        Claim(passenger_id, _case(party), paths[party["booking_id"]].band, party["arrival_delay_minutes"])
+        Claim(passenger_id, _case(party), paths[party.booking_id].band, party.arrival_delay_minutes)
         for party in parties
-        for passenger_id in party["passenger_ids"]
+        for passenger_id in party.passenger_ids
     ]
-    return record(event, flight, claims)
+    return record(claims, flight=flight, cause=cause)
 
 
-def record(event: Event, flight: Flight, claims: list[Claim]) -> dict[str, Any]:
+def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[str, Any]:
     """Assess the claims and upsert one record per passenger for the flight, in bulk (two queries).
 
-    A paid record is settled and left alone, and so is a record assessed on a later event than ``event``.
+    A paid record is settled and left alone, and so is a record assessed on a later event than ``cause``.
     """
     held = {
         passenger_id: (status, occurred_at)
@@ -92,7 +90,7 @@ def record(event: Event, flight: Flight, claims: list[Claim]) -> dict[str, Any]:
     rows = []
     for claim in claims:
         status, assessed_on = held.get(claim.passenger_id, (None, None))
-        if status == EntitlementStatus.PAID or (assessed_on is not None and assessed_on > event.occurred_at):
+        if status == EntitlementStatus.PAID or (assessed_on is not None and assessed_on > cause.occurred_at):
             continue
         outcome = assess(claim, reason_code=flight.delay_reason)
         rows.append(
@@ -107,7 +105,7 @@ def record(event: Event, flight: Flight, claims: list[Claim]) -> dict[str, Any]:
                 currency=outcome.currency,
                 status=outcome.status.value,
                 reason=outcome.reason,
-                event=event,
+                event_id=cause.id,
                 assessed_at=now,
             )
         )
@@ -147,11 +145,13 @@ def mark_paid(entitlement_ids: list[int], *, by: str) -> list[Entitlement]:
     return records
 
 
-def _case(party: dict[str, Any]) -> Case:
-    try:
-        return PARTY_CASES[party["cause"], party["status"]]
-    except KeyError:
-        raise PermanentError(f"no compensation case for a {party['cause']} party that is {party['status']}") from None
+def _case(party: ReaccommodatedParty) -> Case:
+    """The compensation case of a reaccommodated party: by its cause, and whether it was rebooked."""
+    if not (party.rebooked or party.unprotected):
+        raise PermanentError(f"no compensation case for a {party.cause} party that is {party.status}")
+    if party.cancelled:
+        return Case.CANCELLED if party.rebooked else Case.CANCELLED_UNPROTECTED
+    return Case.MISSED_CONNECTION if party.rebooked else Case.MISSED_CONNECTION_UNPROTECTED
 
 
 def _locked(flight_id: int) -> Flight:

@@ -1,23 +1,25 @@
 """Compensation's event handlers: a subscriber of its own (own deliveries, retries and failures) that shares
-the ``vouchers`` queue's workers (ADR 3)."""
+the ``vouchers`` queue's workers (ADR 4)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from events.models import Event
+from events.contracts import EventFacts
 from events.registry import subscriber
+from flights.payloads import FlightDelayed
+from rebooking.payloads import PassengerReaccommodated
 
 from .services import assess_after_delay, assess_after_reaccommodation
 
 
-@subscriber("compensation", on=["flight.delayed"], queue="vouchers")
-def delayed_not_rerouted(event: Event) -> dict[str, Any]:
+@subscriber("compensation", on=[FlightDelayed], queue="vouchers")
+def delayed_not_rerouted(payload: FlightDelayed, event: EventFacts) -> dict[str, Any]:
     """Compensation of the passengers whose journey ends with the delayed flight."""
-    return assess_after_delay(event)
+    return assess_after_delay(flight_id=payload.flight_id, cause=event)
 
 
-@subscriber("compensation", on=["passenger.reaccommodated"], queue="vouchers")
-def rerouted_or_not(event: Event) -> dict[str, Any]:
+@subscriber("compensation", on=[PassengerReaccommodated], queue="vouchers")
+def rerouted_or_not(payload: PassengerReaccommodated, event: EventFacts) -> dict[str, Any]:
     """Compensation of every reaccommodated party, now that its new arrival (or none) is known."""
-    return assess_after_reaccommodation(event)
+    return assess_after_reaccommodation(flight_id=payload.flight_id, parties=payload.parties, cause=event)

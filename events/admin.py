@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from .contracts import InvalidPayload, decode
 from .models import Delivery, DeliveryStatus, Event
 from .selectors import COMPLETED, FAILED, IN_PROGRESS, status_of_annotated, with_flow_counts
 from .services import redeliver
@@ -102,14 +103,10 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.display(description="what")
     def summary(self, event: Event) -> str:
-        payload = event.payload
-        if event.type == "flight.delayed":
-            return f"{payload['delay_minutes']} min ({payload.get('reason') or '—'})"
-        if event.type == "flight.gate_changed":
-            return f"gate {payload['previous_gate'] or '—'} → {payload['gate']}"
-        if event.type == "flight.cancelled":
-            return f"cancelled ({payload.get('reason') or '—'})"
-        return ""
+        try:
+            return decode(event.type, event.version, event.payload).summary()
+        except InvalidPayload:
+            return "(payload does not match its model)"
 
     @admin.display(description="flow (this event's root)")
     def flow(self, event: Event) -> SafeString:

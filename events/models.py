@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .contracts import EventFacts
+
 
 class Event(models.Model):
     """Something that happened, written in the same transaction as the change that caused it.
@@ -39,6 +41,13 @@ class Event(models.Model):
     @property
     def is_root(self) -> bool:
         return self.root_id == self.id
+
+    @property
+    def facts(self) -> EventFacts:
+        """The envelope subscribers and services see instead of this row."""
+        return EventFacts(
+            id=self.id, type=self.type, occurred_at=self.occurred_at, root_id=self.root_id, drill=self.drill
+        )
 
 
 class DeliveryStatus(models.TextChoices):

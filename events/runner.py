@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import catalogue, registry
+from . import registry
 from .backoff import retry_wait
+from .contracts import InvalidPayload, decode
 from .correlation import correlation
 from .dispatch import dispatch
 from .lease import LeaseKeeper, claim, held
@@ -47,14 +48,14 @@ def run_delivery(delivery_id: int, *, task_id: str = "") -> str:
         try:
             with transaction.atomic():
                 subscription = registry.subscription(event.type, delivery.subscriber)
-                catalogue.spec_for(event.type).check(event.payload)
-                result = subscription.handler(event) or {}
+                payload = decode(event.type, event.version, event.payload)
+                result = subscription.handler(payload, event.facts) or {}
                 if not _finish(delivery_id, token, DeliveryStatus.DONE, result=result):
                     raise _LeaseLost
         except _LeaseLost:
             logger.warning("delivery %s lost its lease mid-run; its work was rolled back", delivery_id)
             return "skipped"
-        except (PermanentError, registry.UnknownSubscription, catalogue.InvalidPayload) as exc:
+        except (PermanentError, registry.UnknownSubscription, InvalidPayload) as exc:
             logger.error("delivery %s is poison, giving up: %s", delivery_id, exc)
             _finish(delivery_id, token, DeliveryStatus.DEAD, error=_describe(exc))
             return DeliveryStatus.DEAD

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
-from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from . import catalogue, registry
+from . import registry
+from .contracts import EventFacts, EventPayload
 from .dispatch import dispatch_on_commit
 from .models import Delivery, DeliveryStatus, Event
 
@@ -19,32 +17,29 @@ class NotInTransaction(RuntimeError):
 
 
 def publish(
+    payload: EventPayload,
     *,
-    event_type: str,
-    payload: dict[str, Any],
     flight_id: int | None = None,
-    caused_by: Event | None = None,
+    caused_by: EventFacts | None = None,
     drill: bool = False,
 ) -> Event:
-    """Write an event and one pending delivery per subscriber, in the caller's transaction.
+    """Write the event ``payload`` describes and one pending delivery per subscriber, in the caller's transaction.
 
-    The deliveries are sent to their queues once the transaction commits; if the
-    broker is unreachable then, the relay sends them later. The payload is
-    round-tripped through JSON so nothing relies on non-JSON types.
+    The event type and version are the payload model's. The deliveries are sent to their queues once the
+    transaction commits; if the broker is unreachable then, the relay sends them later. ``caused_by`` is the
+    event being handled when this one is published in reaction to it: the new event joins its flow.
     """
     if not connection.in_atomic_block:
         raise NotInTransaction("publish() must run inside the transaction of the change it reports")
-    spec = catalogue.spec_for(event_type)
-    payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-    spec.check(payload)
+    event_type = payload.event_type
     event_id = uuid.uuid4()
     event = Event.objects.create(
         id=event_id,
         type=event_type,
-        version=spec.version,
-        payload=payload,
+        version=payload.version,
+        payload=payload.as_json(),
         flight_id=flight_id,
-        caused_by=caused_by,
+        caused_by_id=caused_by.id if caused_by else None,
         root_id=caused_by.root_id if caused_by else event_id,
         drill=drill or bool(caused_by and caused_by.drill),
     )

@@ -15,7 +15,7 @@ from events.models import Event
 from events.services import publish
 
 from .models import Flight, FlightStatus
-from .payloads import delayed_payload, flight_facts, gate_changed_payload
+from .payloads import FlightCancelled, FlightDelayed, FlightGateChanged
 from .reasons import DEFAULT_REASON, REASONS
 
 MAX_DELAY_MINUTES = 2880
@@ -58,10 +58,7 @@ def delay_flight(*, flight: Flight, delay_minutes: int, reason: str = DEFAULT_RE
     flight.delay_reason = reason if delay_minutes else ""
     flight.save(update_fields=["estimated_departure", "estimated_arrival", "status", "delay_reason", "updated_at"])
     return publish(
-        event_type="flight.delayed",
-        payload=delayed_payload(flight, previous_delay_minutes=previous_delay, drill=drill),
-        flight_id=flight.id,
-        drill=drill,
+        FlightDelayed.of(flight, previous_delay_minutes=previous_delay, drill=drill), flight_id=flight.id, drill=drill
     )
 
 
@@ -75,9 +72,7 @@ def cancel_flight(*, flight: Flight, reason: str = DEFAULT_REASON, drill: bool =
     flight.status = FlightStatus.CANCELLED
     flight.delay_reason = reason
     flight.save(update_fields=["status", "delay_reason", "updated_at"])
-    return publish(
-        event_type="flight.cancelled", payload=flight_facts(flight, drill=drill), flight_id=flight.id, drill=drill
-    )
+    return publish(FlightCancelled.of(flight, drill=drill), flight_id=flight.id, drill=drill)
 
 
 @transaction.atomic
@@ -97,7 +92,6 @@ def change_gate(*, flight: Flight, gate: str, terminal: str | None = None) -> Ev
         flight.terminal = terminal.strip().upper()
     flight.save(update_fields=["gate", "terminal", "updated_at"])
     return publish(
-        event_type="flight.gate_changed",
-        payload=gate_changed_payload(flight, previous_gate=previous_gate, previous_terminal=previous_terminal),
+        FlightGateChanged.of(flight, previous_gate=previous_gate, previous_terminal=previous_terminal),
         flight_id=flight.id,
     )

@@ -14,14 +14,16 @@ H = TypeVar("H")
 
 
 @dataclass(frozen=True)
-class Party:
+class RoomRequest:
     """A booking's passengers staying together, and the rooms they need."""
 
     booking_id: int
     rooms: int
 
 
-def fill(hotels: Sequence[tuple[H, int]], parties: Sequence[Party], take: Callable[[H, int], bool]) -> dict[int, H]:
+def fill(
+    hotels: Sequence[tuple[H, int]], requests: Sequence[RoomRequest], take: Callable[[H, int], bool]
+) -> dict[int, H]:
     """Place parties in ``hotels`` (``(hotel, rooms free)`` in rank order): each hotel takes the waiting parties
     that fit, first fit in the parties' order, with one ``take(hotel, rooms)``. When ``take`` fails, a concurrent
     handler got those rooms first: the hotel is passed over and its parties wait for the next one.
@@ -29,7 +31,7 @@ def fill(hotels: Sequence[tuple[H, int]], parties: Sequence[Party], take: Callab
     Returns the hotel of each placed booking; parties left out found no room.
     """
     placed: dict[int, H] = {}
-    waiting = list(parties)
+    waiting = list(requests)
     for hotel, free in hotels:
         chosen = []
         for party in waiting:

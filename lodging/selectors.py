@@ -1,4 +1,4 @@
-"""Lodging's reads: who is booked on a flight, their stays already made, and the rooms on offer (one query each)."""
+"""Lodging's reads: airports' timezones, the stays already made, and the rooms on offer (one query each)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,8 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from flights.models import Airport
-from passengers.models import Passenger, SegmentStatus
 
 from .models import HotelStay, RoomNight
-
-
-def bookings_on_flight(flight_id: int) -> dict[tuple[int, str], list[int]]:
-    """The passenger ids of every booking with an active segment on the flight, by ``(booking id, locator)``."""
-    rows = (
-        Passenger.objects.filter(booking__segments__flight_id=flight_id, booking__segments__status=SegmentStatus.ACTIVE)
-        .order_by("booking_id", "id")
-        .values_list("booking_id", "booking__locator", "id")
-        .distinct()
-    )
-    bookings: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for booking_id, locator, passenger_id in rows:
-        bookings[booking_id, locator].append(passenger_id)
-    return bookings
 
 
 def airport_timezones(codes: Collection[str]) -> dict[str, str]:

@@ -10,15 +10,17 @@ from typing import Any
 from django.db.models import F
 
 from eu261.hotels import hotel_night, rooms_needed
-from events.models import Event
+from events.contracts import EventFacts
 from events.services import publish
+from flights.payloads import FlightDelayed
+from passengers.selectors import bookings_on_flight
+from rebooking.payloads import PassengerReaccommodated
 
-from .allocation import Party, fill
+from .allocation import RoomRequest, fill
 from .models import HotelStay, RoomNight, StayCause, StayStatus
-from .payloads import hotel_booked_payload
-from .selectors import airport_timezones, bookings_on_flight, nights_taken, ranked_room_nights
+from .payloads import HotelBooked
+from .selectors import airport_timezones, nights_taken, ranked_room_nights
 
-CAUSES = {"cancelled": StayCause.CANCELLATION, "misconnect": StayCause.MISCONNECT}
 NOTHING = {"booked": 0, "unaccommodated": 0, "rooms": 0}
 
 
@@ -34,51 +36,46 @@ class Lodger:
     cause: StayCause
 
 
-def lodge_after_delay(event: Event) -> dict[str, Any]:
-    """Origin overnight (POLICY "Hotel stays"): when a ``flight.delayed`` moves the departure to a later local date,
-    everyone booked on the flight needs a room at the origin for the night of the scheduled departure date."""
-    payload = event.payload
+def lodge_after_delay(delay: FlightDelayed, *, cause: EventFacts) -> dict[str, Any]:
+    """Origin overnight (POLICY "Hotel stays"): when a delay moves the departure to a later local date, everyone
+    booked on the flight when it was delayed needs a room at the origin for the night of the scheduled departure
+    date."""
     night = hotel_night(
-        since=dt.datetime.fromisoformat(payload["scheduled_departure"]),
-        departs=dt.datetime.fromisoformat(payload["estimated_departure"]),
-        timezone=airport_timezones([payload["origin"]])[payload["origin"]],
+        since=delay.scheduled_departure,
+        departs=delay.estimated_departure,
+        timezone=airport_timezones([delay.origin])[delay.origin],
     )
     if night is None:
         return dict(NOTHING)
     lodgers = [
-        Lodger(booking_id, locator, tuple(passenger_ids), payload["origin"], night, StayCause.DELAY)
-        for (booking_id, locator), passenger_ids in bookings_on_flight(payload["flight_id"]).items()
+        Lodger(booking.booking_id, booking.locator, booking.passenger_ids, delay.origin, night, StayCause.DELAY)
+        for booking in bookings_on_flight(delay.flight_id, as_of=cause.occurred_at)
     ]
-    return book_stays(event, lodgers)
+    return book_stays(lodgers, flight_id=delay.flight_id, flight=delay.flight, cause=cause)
 
 
-def lodge_after_reaccommodation(event: Event) -> dict[str, Any]:
-    """Overnight stays of rebooked parties (``passenger.reaccommodated``): after a cancellation, at the origin when
-    the new itinerary departs a later local date than the cancelled flight's scheduled departure; after a missed
-    connection, at the connecting airport when the new onward flight departs a later local date than the arrival
-    there. Unprotected parties get no automatic stay: operators decide for them."""
-    payload = event.payload
-    zones = airport_timezones({party["disruption_airport"] for party in payload["parties"]})
+def lodge_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cause: EventFacts) -> dict[str, Any]:
+    """Overnight stays of rebooked parties: after a cancellation, at the origin when the new itinerary departs a
+    later local date than the cancelled flight's scheduled departure; after a missed connection, at the connecting
+    airport when the new onward flight departs a later local date than the arrival there. Unprotected parties get
+    no automatic stay: operators decide for them."""
+    zones = airport_timezones({party.disruption_airport for party in reaccommodation.parties})
     lodgers = []
-    for party in payload["parties"]:
-        if party["status"] != "rebooked":
+    for party in reaccommodation.parties:
+        if not party.rebooked or party.first_departure is None:
             continue
-        airport = party["disruption_airport"]
-        since = payload["scheduled_departure"] if party["cause"] == "cancelled" else payload["estimated_arrival"]
-        night = hotel_night(
-            since=dt.datetime.fromisoformat(since),
-            departs=dt.datetime.fromisoformat(party["first_departure"]),
-            timezone=zones[airport],
-        )
+        airport = party.disruption_airport
+        since = reaccommodation.scheduled_departure if party.cancelled else reaccommodation.estimated_arrival
+        night = hotel_night(since=since, departs=party.first_departure, timezone=zones[airport])
         if night is not None:
-            passengers = tuple(party["passenger_ids"])
+            stay_cause = StayCause.CANCELLATION if party.cancelled else StayCause.MISCONNECT
             lodgers.append(
-                Lodger(party["booking_id"], party["locator"], passengers, airport, night, CAUSES[party["cause"]])
+                Lodger(party.booking_id, party.locator, tuple(party.passenger_ids), airport, night, stay_cause)
             )
-    return book_stays(event, lodgers)
+    return book_stays(lodgers, flight_id=reaccommodation.flight_id, flight=reaccommodation.flight, cause=cause)
 
 
-def book_stays(event: Event, lodgers: list[Lodger]) -> dict[str, Any]:
+def book_stays(lodgers: list[Lodger], *, flight_id: int, flight: str, cause: EventFacts) -> dict[str, Any]:
     """Give every lodger's passengers a stay: rooms in the best-ranked hotel with room for the whole booking, or
     ``unaccommodated`` for every passenger of the booking when none has. Publishes ``hotel.booked`` when it made a
     stay. In bulk: a constant number of queries plus one per hotel at the airport.
@@ -97,20 +94,20 @@ def book_stays(event: Event, lodgers: list[Lodger]) -> dict[str, Any]:
         by_place[lodger.airport, lodger.night].append(lodger)
     placed: dict[tuple[int, dt.date], RoomNight] = {}
     for (airport, night), group in by_place.items():
-        parties = [Party(lodger.booking_id, rooms_needed(len(lodger.passenger_ids))) for lodger in group]
+        requests = [RoomRequest(lodger.booking_id, rooms_needed(len(lodger.passenger_ids))) for lodger in group]
         hotels = [(room_night, room_night.rooms_free) for room_night in offer[airport, night]]
-        for booking_id, room_night in fill(hotels, parties, _take_rooms).items():
+        for booking_id, room_night in fill(hotels, requests, _take_rooms).items():
             placed[booking_id, night] = room_night
     stays = HotelStay.objects.bulk_create(
-        _stay(event, lodger, passenger_id, placed.get((lodger.booking_id, lodger.night)))
+        _stay(flight_id, lodger, passenger_id, placed.get((lodger.booking_id, lodger.night)))
         for lodger in lodgers
         for passenger_id in lodger.passenger_ids
     )
+    locators = {lodger.booking_id: lodger.locator for lodger in lodgers}
     publish(
-        event_type="hotel.booked",
-        payload=hotel_booked_payload(event, stays, {lodger.booking_id: lodger.locator for lodger in lodgers}),
-        flight_id=event.payload["flight_id"],
-        caused_by=event,
+        HotelBooked.of(flight_id=flight_id, flight=flight, stays=stays, locators=locators),
+        flight_id=flight_id,
+        caused_by=cause,
     )
     booked = sum(stay.status == StayStatus.BOOKED for stay in stays)
     rooms = sum(
@@ -133,7 +130,7 @@ def _take_rooms(room_night: RoomNight, rooms: int) -> bool:
     return claimed == 1
 
 
-def _stay(event: Event, lodger: Lodger, passenger_id: int, room_night: RoomNight | None) -> HotelStay:
+def _stay(flight_id: int, lodger: Lodger, passenger_id: int, room_night: RoomNight | None) -> HotelStay:
     return HotelStay(
         passenger_id=passenger_id,
         booking_id=lodger.booking_id,
@@ -143,5 +140,5 @@ def _stay(event: Event, lodger: Lodger, passenger_id: int, room_night: RoomNight
         rooms=rooms_needed(len(lodger.passenger_ids)) if room_night else 0,
         status=StayStatus.BOOKED if room_night else StayStatus.UNACCOMMODATED,
         cause=lodger.cause,
-        flight_id=event.payload["flight_id"],
+        flight_id=flight_id,
     )

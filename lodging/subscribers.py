@@ -1,22 +1,24 @@
-"""Lodging's event handlers."""
+"""Lodging's event handlers (thin: the payload's facts in, a service does the work)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from events.models import Event
+from events.contracts import EventFacts
 from events.registry import subscriber
+from flights.payloads import FlightDelayed
+from rebooking.payloads import PassengerReaccommodated
 
 from .services import lodge_after_delay, lodge_after_reaccommodation
 
 
-@subscriber("lodging", on=["flight.delayed"])
-def origin_overnight(event: Event) -> dict[str, Any]:
+@subscriber("lodging", on=[FlightDelayed])
+def origin_overnight(payload: FlightDelayed, event: EventFacts) -> dict[str, Any]:
     """Rooms at the origin when a delay moves the departure to a later local date."""
-    return lodge_after_delay(event)
+    return lodge_after_delay(payload, cause=event)
 
 
-@subscriber("lodging", on=["passenger.reaccommodated"])
-def rebooked_overnight(event: Event) -> dict[str, Any]:
+@subscriber("lodging", on=[PassengerReaccommodated])
+def rebooked_overnight(payload: PassengerReaccommodated, event: EventFacts) -> dict[str, Any]:
     """Rooms for rebooked parties departing a later local date, after a cancellation or a missed connection."""
-    return lodge_after_reaccommodation(event)
+    return lodge_after_reaccommodation(payload, cause=event)

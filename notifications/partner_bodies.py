@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from flights.models import Flight
+from flights.payloads import FlightDelayed
 from passengers.models import Passenger
 
 
@@ -32,16 +33,16 @@ def flight_section(flight: Flight) -> dict[str, str]:
     }
 
 
-def inbound_section(delayed: dict[str, Any]) -> dict[str, str]:
+def inbound_section(delayed: FlightDelayed) -> dict[str, str]:
     """The late inbound flight, from a ``flight.delayed`` payload."""
-    designator, date = delayed["flight"].split("/")
+    designator, date = delayed.flight.split("/")
     return {
         "flight": designator,
         "date": date,
-        "origin": delayed["origin"],
-        "destination": delayed["destination"],
-        "scheduled_arrival": delayed["scheduled_arrival"],
-        "estimated_arrival": delayed["estimated_arrival"],
+        "origin": delayed.origin,
+        "destination": delayed.destination,
+        "scheduled_arrival": delayed.scheduled_arrival.isoformat(),
+        "estimated_arrival": delayed.estimated_arrival.isoformat(),
     }
 
 

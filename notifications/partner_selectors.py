@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Literal
 
 from flights.models import Flight
 from passengers.models import Passenger
 from passengers.selectors import segments_as_of
+from rebooking.payloads import ReaccommodatedParty
 
 FlightPassengers = dict[int, dict[int, str]]
 
@@ -43,12 +44,12 @@ def next_legs_after(flight_id: int, as_of: dt.datetime) -> FlightPassengers:
     return dict(legs)
 
 
-def legs_of_parties(parties: Iterable[dict[str, Any]], key: str) -> FlightPassengers:
-    """The legs listed under ``key`` (``added`` or ``removed``) of ``passenger.reaccommodated`` parties."""
+def legs_of_parties(parties: Iterable[ReaccommodatedParty], change: Literal["added", "removed"]) -> FlightPassengers:
+    """The legs that reaccommodated ``parties`` were ``added`` to or ``removed`` from."""
     legs: FlightPassengers = defaultdict(dict)
     for party in parties:
-        for leg in party[key]:
-            legs[leg["flight_id"]].update(dict.fromkeys(party["passenger_ids"], leg["cabin"]))
+        for leg in party.added if change == "added" else party.removed:
+            legs[leg.flight_id].update(dict.fromkeys(party.passenger_ids, str(leg.cabin)))
     return dict(legs)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -11,7 +10,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from events.models import Event
+from events.contracts import EventFacts
+from flights.payloads import FlightDelayed
+from rebooking.payloads import ReaccommodatedParty
 
 from . import partner_selectors as selectors
 from .models import PartnerMessage, PartnerMessageKind, PartnerMessageStatus
@@ -19,23 +20,19 @@ from .partner_bodies import inbound_section, message_body, passenger_line
 from .tasks import send_partner_message
 
 
-def record_inbound_delays(event: Event) -> dict[str, Any]:
+def record_inbound_delays(delay: FlightDelayed, *, cause: EventFacts) -> dict[str, Any]:
     """``inbound_delay`` per partner flight that passengers of the delayed flight continue on, when the
     delayed flight now arrives later than scheduled."""
-    payload = event.payload
-    if dt.datetime.fromisoformat(payload["estimated_arrival"]) <= dt.datetime.fromisoformat(
-        payload["scheduled_arrival"]
-    ):
+    if delay.estimated_arrival <= delay.scheduled_arrival:
         return {"partner_messages": 0}
-    legs = selectors.next_legs_after(payload["flight_id"], as_of=event.occurred_at)
-    return _record(event, {PartnerMessageKind.INBOUND_DELAY: legs}, inbound_flight=inbound_section(payload))
+    legs = selectors.next_legs_after(delay.flight_id, as_of=cause.occurred_at)
+    return _record(cause, {PartnerMessageKind.INBOUND_DELAY: legs}, inbound_flight=inbound_section(delay))
 
 
-def record_rebookings(event: Event) -> dict[str, Any]:
+def record_rebookings(parties: list[ReaccommodatedParty], *, cause: EventFacts) -> dict[str, Any]:
     """``rebooked_in`` / ``rebooked_out`` per partner flight that a reaccommodation added or removed passengers."""
-    parties = event.payload["parties"]
     return _record(
-        event,
+        cause,
         {
             PartnerMessageKind.REBOOKED_IN: selectors.legs_of_parties(parties, "added"),
             PartnerMessageKind.REBOOKED_OUT: selectors.legs_of_parties(parties, "removed"),
@@ -44,7 +41,7 @@ def record_rebookings(event: Event) -> dict[str, Any]:
 
 
 def _record(
-    event: Event,
+    cause: EventFacts,
     legs_by_kind: dict[str, selectors.FlightPassengers],
     *,
     inbound_flight: dict[str, str] | None = None,
@@ -71,7 +68,7 @@ def _record(
         messages.append(
             PartnerMessage(
                 id=message_id,
-                event=event,
+                event_id=cause.id,
                 partner_id=flight.carrier_id,
                 flight=flight,
                 kind=kind,
@@ -91,7 +88,9 @@ def _record(
         )
     PartnerMessage.objects.bulk_create(messages, ignore_conflicts=True)
     pending = list(
-        PartnerMessage.objects.filter(event=event, status=PartnerMessageStatus.PENDING).values_list("id", flat=True)
+        PartnerMessage.objects.filter(event_id=cause.id, status=PartnerMessageStatus.PENDING).values_list(
+            "id", flat=True
+        )
     )
     send_after_commit(pending)
     return {"partner_messages": len(messages)}

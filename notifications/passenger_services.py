@@ -11,9 +11,13 @@ from typing import Any
 
 from django.db import transaction
 
-from events.models import Event
+from events.contracts import EventFacts
+from events.types import EventType
+from lodging.payloads import BookingStays
 from passengers.models import Passenger
 from passengers.selectors import passengers_on_flight
+from rebooking.payloads import PassengerReaccommodated
+from vouchers.payloads import VoucherChange, VoucherIssued
 
 from .models import Channel, PassengerMessage, PassengerMessageKind, PassengerMessageStatus
 from .tasks import send_in_batches
@@ -21,63 +25,63 @@ from .tasks import send_in_batches
 Changes = dict[tuple[int, str], dict[str, Any]]
 
 FLIGHT_EVENT_KINDS = {
-    "flight.delayed": PassengerMessageKind.DELAY,
-    "flight.cancelled": PassengerMessageKind.CANCELLATION,
-    "flight.gate_changed": PassengerMessageKind.GATE_CHANGE,
+    EventType.FLIGHT_DELAYED: PassengerMessageKind.DELAY,
+    EventType.FLIGHT_CANCELLED: PassengerMessageKind.CANCELLATION,
+    EventType.FLIGHT_GATE_CHANGED: PassengerMessageKind.GATE_CHANGE,
 }
 
 
-def tell_flight_change(event: Event) -> dict[str, int]:
-    """Everyone booked on the flight hears of its delay, cancellation or gate change."""
-    kind = FLIGHT_EVENT_KINDS[event.type]
-    passengers = passengers_on_flight(event.payload["flight_id"], as_of=event.occurred_at)
-    return _record(event, {(passenger_id, kind): {} for passenger_id in passengers.values_list("id", flat=True)})
+def tell_flight_change(*, flight_id: int, cause: EventFacts) -> dict[str, int]:
+    """Everyone booked on the flight when ``cause`` (its delay, cancellation or gate change) happened hears of it."""
+    kind = FLIGHT_EVENT_KINDS[EventType(cause.type)]
+    passengers = passengers_on_flight(flight_id, as_of=cause.occurred_at)
+    return _record(cause, {(passenger_id, kind): {} for passenger_id in passengers.values_list("id", flat=True)})
 
 
-def tell_vouchers(event: Event) -> dict[str, int]:
+def tell_vouchers(issued: VoucherIssued, *, cause: EventFacts) -> dict[str, int]:
     """Each passenger whose meal voucher was issued or raised hears its code and value."""
     changes: Changes = {
-        (voucher["passenger_id"], PassengerMessageKind.VOUCHER): {
-            "code": voucher["code"],
-            "amount": voucher["amount"],
-            "currency": voucher["currency"],
-            "raised": voucher["change"] == "raised",
-            "airport": event.payload["airport"],
+        (voucher.passenger_id, PassengerMessageKind.VOUCHER): {
+            "code": voucher.code,
+            "amount": f"{voucher.amount:.2f}",
+            "currency": voucher.currency,
+            "raised": voucher.change == VoucherChange.RAISED,
+            "airport": issued.airport,
         }
-        for voucher in event.payload["vouchers"]
+        for voucher in issued.vouchers
     }
-    return _record(event, changes)
+    return _record(cause, changes)
 
 
-def tell_hotels(event: Event) -> dict[str, int]:
+def tell_hotels(stays: list[BookingStays], *, cause: EventFacts) -> dict[str, int]:
     """Each passenger given a room hears the hotel and the night(s)."""
     changes: Changes = {}
-    for stay in event.payload["stays"]:
-        if stay["status"] != "booked":
+    for stay in stays:
+        if not stay.booked:
             continue
-        night = {"hotel": stay["hotel_name"], "night": stay["night"], "airport": stay["airport"]}
-        for passenger_id in stay["passenger_ids"]:
+        night = {"hotel": stay.hotel_name, "night": stay.night.isoformat(), "airport": stay.airport}
+        for passenger_id in stay.passenger_ids:
             changes.setdefault((passenger_id, PassengerMessageKind.HOTEL), {"stays": []})["stays"].append(night)
-    return _record(event, changes)
+    return _record(cause, changes)
 
 
-def tell_reaccommodations(event: Event) -> dict[str, int]:
+def tell_reaccommodations(reaccommodation: PassengerReaccommodated, *, cause: EventFacts) -> dict[str, int]:
     """Rebooked passengers hear their new itinerary; everyone of a disruption that allows it, the refund option."""
     changes: Changes = {}
-    for party in event.payload["parties"]:
-        for passenger_id in party["passenger_ids"]:
-            if party["status"] == "rebooked":
+    for party in reaccommodation.parties:
+        for passenger_id in party.passenger_ids:
+            if party.rebooked and party.first_departure is not None:
                 changes[(passenger_id, PassengerMessageKind.NEW_ITINERARY)] = {
-                    "legs": [leg["flight"] for leg in party["new"]],
-                    "first_departure": party["first_departure"],
-                    "locator": party["locator"],
+                    "legs": [leg.flight for leg in party.new],
+                    "first_departure": party.first_departure.isoformat(),
+                    "locator": party.locator,
                 }
-            if event.payload["refund_allowed"]:
-                changes[(passenger_id, PassengerMessageKind.REFUND_OPTION)] = {"locator": party["locator"]}
-    return _record(event, changes)
+            if reaccommodation.refund_allowed:
+                changes[(passenger_id, PassengerMessageKind.REFUND_OPTION)] = {"locator": party.locator}
+    return _record(cause, changes)
 
 
-def _record(event: Event, changes: Changes) -> dict[str, int]:
+def _record(cause: EventFacts, changes: Changes) -> dict[str, int]:
     """One message per change and channel of the passenger; redelivery of the event writes nothing new."""
     contacts = Passenger.objects.filter(id__in={passenger_id for passenger_id, _ in changes}).values_list(
         "id", "email", "phone"
@@ -85,14 +89,19 @@ def _record(event: Event, changes: Changes) -> dict[str, int]:
     channels = {pid: _channels(email, phone) for pid, email, phone in contacts}
     messages = [
         PassengerMessage(
-            passenger_id=passenger_id, event=event, kind=kind, channel=channel, recipient=recipient, context=context
+            passenger_id=passenger_id,
+            event_id=cause.id,
+            kind=kind,
+            channel=channel,
+            recipient=recipient,
+            context=context,
         )
         for (passenger_id, kind), context in changes.items()
         for channel, recipient in channels.get(passenger_id, [])
     ]
     if messages:
         PassengerMessage.objects.bulk_create(messages, ignore_conflicts=True)
-        pending = PassengerMessage.objects.filter(event=event, status=PassengerMessageStatus.PENDING)
+        pending = PassengerMessage.objects.filter(event_id=cause.id, status=PassengerMessageStatus.PENDING)
         send_after_commit(list(pending.values_list("id", flat=True)))
     return {"passenger_messages": len(messages)}
 

@@ -7,43 +7,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.models import Event
+from events.contracts import EventFacts
 from events.registry import subscriber
+from flights.payloads import FlightCancelled, FlightDelayed, FlightGateChanged
+from lodging.payloads import HotelBooked
+from rebooking.payloads import PassengerReaccommodated
+from vouchers.payloads import VoucherIssued
 
 from . import partner_services, passenger_services
 
 
-@subscriber("partners", on=["flight.delayed"])
-def tell_partners_of_delay(event: Event) -> dict[str, Any]:
+@subscriber("partners", on=[FlightDelayed])
+def tell_partners_of_delay(payload: FlightDelayed, event: EventFacts) -> dict[str, Any]:
     """``inbound_delay`` to each partner whose flight passengers of the late flight continue on."""
-    return partner_services.record_inbound_delays(event)
+    return partner_services.record_inbound_delays(payload, cause=event)
 
 
-@subscriber("partners", on=["passenger.reaccommodated"])
-def tell_partners_of_rebooking(event: Event) -> dict[str, Any]:
+@subscriber("partners", on=[PassengerReaccommodated])
+def tell_partners_of_rebooking(payload: PassengerReaccommodated, event: EventFacts) -> dict[str, Any]:
     """``rebooked_in`` / ``rebooked_out`` to each partner whose flight gained or lost passengers."""
-    return partner_services.record_rebookings(event)
+    return partner_services.record_rebookings(payload.parties, cause=event)
 
 
-@subscriber("notifications", on=["flight.delayed", "flight.cancelled", "flight.gate_changed"])
-def tell_passengers_of_flight_change(event: Event) -> dict[str, Any]:
+@subscriber("notifications", on=[FlightDelayed, FlightCancelled, FlightGateChanged])
+def tell_passengers_of_flight_change(
+    payload: FlightDelayed | FlightCancelled | FlightGateChanged, event: EventFacts
+) -> dict[str, Any]:
     """Delay, cancellation or gate change to everyone booked on the flight."""
-    return passenger_services.tell_flight_change(event)
+    return passenger_services.tell_flight_change(flight_id=payload.flight_id, cause=event)
 
 
-@subscriber("notifications", on=["passenger.reaccommodated"])
-def tell_passengers_of_reaccommodation(event: Event) -> dict[str, Any]:
+@subscriber("notifications", on=[PassengerReaccommodated])
+def tell_passengers_of_reaccommodation(payload: PassengerReaccommodated, event: EventFacts) -> dict[str, Any]:
     """New itinerary and, when allowed, the refund option."""
-    return passenger_services.tell_reaccommodations(event)
+    return passenger_services.tell_reaccommodations(payload, cause=event)
 
 
-@subscriber("notifications", on=["voucher.issued"])
-def tell_passengers_of_vouchers(event: Event) -> dict[str, Any]:
+@subscriber("notifications", on=[VoucherIssued])
+def tell_passengers_of_vouchers(payload: VoucherIssued, event: EventFacts) -> dict[str, Any]:
     """Each passenger's meal voucher code."""
-    return passenger_services.tell_vouchers(event)
+    return passenger_services.tell_vouchers(payload, cause=event)
 
 
-@subscriber("notifications", on=["hotel.booked"])
-def tell_passengers_of_hotels(event: Event) -> dict[str, Any]:
+@subscriber("notifications", on=[HotelBooked])
+def tell_passengers_of_hotels(payload: HotelBooked, event: EventFacts) -> dict[str, Any]:
     """Each passenger's hotel and night."""
-    return passenger_services.tell_hotels(event)
+    return passenger_services.tell_hotels(payload.stays, cause=event)

@@ -1,19 +1,19 @@
-"""Reads of passengers: who is on which flight."""
+"""Reads of passengers: who was on which flight, as of a moment.
+
+Every subscriber asks "who was on flight X" here, as of its event's ``occurred_at``: the journeys as the
+event saw them, whatever rebooking (or an operator) has changed since. Rebooking, which changes journeys,
+asks as of now.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from .models import Passenger, Segment, SegmentStatus
-
-
-def passengers_on_flight(flight_id: int, as_of: dt.datetime) -> QuerySet[Passenger]:
-    """Every passenger whose journey included the flight at ``as_of`` (rebooking may have moved them since)."""
-    return Passenger.objects.filter(
-        booking_id__in=segments_as_of(as_of).filter(flight_id=flight_id).values("booking_id")
-    )
 
 
 def segments_as_of(moment: dt.datetime) -> QuerySet[Segment]:
@@ -22,3 +22,35 @@ def segments_as_of(moment: dt.datetime) -> QuerySet[Segment]:
         Q(added_at__isnull=True) | Q(added_at__lte=moment),
         Q(status=SegmentStatus.ACTIVE) | Q(ended_at__gt=moment),
     )
+
+
+def bookings_on_flight_ids(flight_id: int, *, as_of: dt.datetime) -> QuerySet:
+    """The ids of the bookings whose journey included the flight at ``as_of`` (a subquery)."""
+    return segments_as_of(as_of).filter(flight_id=flight_id).values("booking_id")
+
+
+def passengers_on_flight(flight_id: int, *, as_of: dt.datetime) -> QuerySet[Passenger]:
+    """Every passenger whose journey included the flight at ``as_of``."""
+    return Passenger.objects.filter(booking_id__in=bookings_on_flight_ids(flight_id, as_of=as_of))
+
+
+@dataclass(frozen=True)
+class BookingOnFlight:
+    """A booking on a flight: its locator and its passengers' ids (in id order)."""
+
+    booking_id: int
+    locator: str
+    passenger_ids: tuple[int, ...]
+
+
+def bookings_on_flight(flight_id: int, *, as_of: dt.datetime) -> list[BookingOnFlight]:
+    """Every booking whose journey included the flight at ``as_of``, with its passengers (one query)."""
+    rows = (
+        passengers_on_flight(flight_id, as_of=as_of)
+        .order_by("booking_id", "id")
+        .values_list("booking_id", "booking__locator", "id")
+    )
+    passengers: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for booking_id, locator, passenger_id in rows:
+        passengers[booking_id, locator].append(passenger_id)
+    return [BookingOnFlight(booking_id, locator, tuple(ids)) for (booking_id, locator), ids in passengers.items()]

@@ -7,13 +7,23 @@ in (flight, cabin) order so concurrent handlers lock in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from django.db.models import F
 
 from flights.models import Flight
 
 SeatCounts = Mapping[tuple[int, str], int]
+SeatTally = Counter[tuple[int, str]]
+
+
+def seats_for(legs: Iterable[tuple[int, str]], party_size: int) -> SeatTally:
+    """The seats a party of ``party_size`` takes (or gives back) on each (flight id, cabin) of ``legs``."""
+    tally: SeatTally = Counter()
+    for leg in legs:
+        tally[leg] += party_size
+    return tally
 
 
 class SeatConflict(Exception):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +14,7 @@ from passengers.models import Passenger, Segment, SegmentStatus
 from . import inventory
 from .domain import Candidate, Party, Traveller, delay_minutes
 from .models import CaseStatus, Cause, Reaccommodation
-from .payloads import operator_choice_payload
+from .payloads import Leg, PassengerReaccommodated, ReaccommodatedParty
 from .selectors import StrandedBooking, open_network
 
 # Statuses in which the case's new itinerary still holds seats.
@@ -80,50 +79,45 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
     ):
         raise DecisionError("a cabin is lower than booked or has no room for the whole party")
     kept = _kept_count(case)
-    previous = case.new[kept:] if case.status in HOLDING else []
+    previous = Leg.from_json(case.new[kept:]) if case.status in HOLDING else []
     _release_held(case, party.size)
-    legs = [
-        {"flight_id": f.id, "flight": f.designator, "cabin": c} for f, c in zip(chosen.flights, cabins, strict=True)
-    ]
-    inventory.hold({(leg["flight_id"], leg["cabin"]): party.size for leg in legs})
+    legs = [Leg.on(f.id, f.designator, c) for f, c in zip(chosen.flights, cabins, strict=True)]
+    inventory.hold(inventory.seats_for(((leg.flight_id, leg.cabin) for leg in legs), party.size))
     now = timezone.now()
     Segment.objects.bulk_create(
         Segment(
-            booking_id=case.booking_id,
-            position=kept + 1 + i,
-            flight_id=leg["flight_id"],
-            cabin=leg["cabin"],
-            added_at=now,
+            booking_id=case.booking_id, position=kept + 1 + i, flight_id=leg.flight_id, cabin=leg.cabin, added_at=now
         )
         for i, leg in enumerate(legs)
     )
-    case.new = case.old[:kept] + legs
+    case.new = case.old[:kept] + Leg.as_json(legs)
     case.status = CaseStatus.REBOOKED
     case.arrival_delay_minutes = delay_minutes(party, chosen.arrival)
     case.decided_at, case.decided_by = timezone.now(), by
     case.save(update_fields=["new", "status", "arrival_delay_minutes", "decided_at", "decided_by"])
+    flight = case.disrupted_flight
+    moved = ReaccommodatedParty.of(
+        case,
+        locator=case.booking.locator,
+        passenger_ids=[traveller.id for traveller in party.travellers],
+        previous=previous,
+        new=legs,
+        first_departure=chosen.flights[0].departure,
+    )
     publish(
-        event_type="passenger.reaccommodated",
-        payload=operator_choice_payload(
-            case,
-            previous=previous,
-            new=legs,
-            first_departure=chosen.flights[0].departure.isoformat(),
-            passenger_ids=[traveller.id for traveller in party.travellers],
+        PassengerReaccommodated.of(
+            flight, disruption=case.event.type, refund_allowed=case.refund_allowed, optimal=False, parties=[moved]
         ),
-        flight_id=case.disrupted_flight_id,
-        caused_by=case.event,
+        flight_id=flight.id,
+        caused_by=case.event.facts,
     )
     return case
 
 
 def _release_held(case: Reaccommodation, size: int) -> None:
     held = _held_segments(case)
-    counts: dict[tuple[int, str], int] = defaultdict(int)
-    for segment in held:
-        counts[segment.flight_id, segment.cabin] += size
     Segment.objects.filter(id__in=[s.id for s in held]).end(SegmentStatus.CANCELLED, at=timezone.now())
-    inventory.release(counts)
+    inventory.release(inventory.seats_for(((s.flight_id, s.cabin) for s in held), size))
 
 
 @transaction.atomic

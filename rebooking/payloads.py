@@ -1,100 +1,164 @@
-"""The ``passenger.reaccommodated`` payload (catalogued in events.catalogue and docs/events.md)."""
+"""The ``passenger.reaccommodated`` payload: one disruption's reaccommodation, party by party.
+
+The optimiser's plan and an operator's choice both build their parties with :meth:`ReaccommodatedParty.of`,
+and every leg anywhere in rebooking (payloads and the cases' ``old``/``new`` journeys) is a :class:`Leg`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
-from events.models import Event
-from flights.models import Flight
+from events.contracts import EventPayload, Moment, Part
+from events.types import EventType
+from flights.models import Cabin, Flight
 
-from .domain import Itinerary
-from .models import Reaccommodation
-from .optimiser import Plan
-from .selectors import StrandedBooking
-
-
-def _legs(legs: list[dict[str, Any]], *, without: set[int]) -> list[dict[str, Any]]:
-    return [leg for leg in legs if leg["flight_id"] not in without]
+from .models import CaseStatus, Cause, Reaccommodation
 
 
-def _party(booking: StrandedBooking, itinerary: Itinerary | None, case: Reaccommodation) -> dict[str, Any]:
-    replaced = [{"flight_id": s.flight_id, "flight": str(s.flight.ref), "cabin": s.cabin} for s in booking.replaced]
-    new = (
-        [{"flight_id": leg.flight.id, "flight": leg.flight.designator, "cabin": leg.cabin} for leg in itinerary.legs]
-        if itinerary
-        else []
-    )
-    return {
-        "case_id": case.id,
-        "booking_id": booking.party.booking_id,
-        "locator": booking.party.locator,
-        "passenger_ids": list(booking.party.passenger_ids),
-        "cause": booking.cause,
-        "status": case.status,
-        "disruption_airport": booking.party.origin,
-        "available_from": booking.party.available_from.isoformat(),
-        "first_departure": itinerary.legs[0].flight.departure.isoformat() if itinerary else None,
-        "arrival_delay_minutes": case.arrival_delay_minutes,
-        "new": new,
-        "removed": _legs(replaced, without={leg["flight_id"] for leg in new}),
-        "added": _legs(new, without={leg["flight_id"] for leg in replaced}),
-    }
+class Leg(Part):
+    """One flight of a journey, in a cabin."""
+
+    flight_id: int
+    """The flight's primary key."""
+    flight: str
+    """`DESIGNATOR/DATE` of the flight."""
+    cabin: Cabin
+    """The cabin (`F`, `J`, `Y`)."""
+
+    @classmethod
+    def on(cls, flight_id: int, designator: str, cabin: str) -> Leg:
+        """The leg on flight ``flight_id`` (``designator``) in ``cabin``."""
+        return cls(flight_id=flight_id, flight=designator, cabin=Cabin(cabin))
+
+    @staticmethod
+    def as_json(legs: Sequence[Leg]) -> list[dict[str, Any]]:
+        """Legs as stored on a case's journey."""
+        return [leg.model_dump(mode="json") for leg in legs]
+
+    @classmethod
+    def from_json(cls, legs: Sequence[dict[str, Any]]) -> list[Leg]:
+        """Legs stored on a case's journey, read back."""
+        return [cls.model_validate_json(json.dumps(leg)) for leg in legs]
 
 
-def reaccommodated_payload(
-    event: Event, flight: Flight, stranded: list[StrandedBooking], plan: Plan, cases: list[Reaccommodation]
-) -> dict[str, Any]:
-    """What lodging, partners and passengers need to know about one disruption's reaccommodation."""
-    case_by_booking = {case.booking_id: case for case in cases}
-    return {
-        "flight_id": flight.id,
-        "flight": str(flight.ref),
-        "disruption": event.type,
-        "scheduled_departure": flight.scheduled_departure.isoformat(),
-        "estimated_arrival": flight.estimated_arrival.isoformat(),
-        "refund_allowed": cases[0].refund_allowed,
-        "optimal": plan.stats.optimal,
-        "parties": [
-            _party(b, plan.itineraries[b.party.booking_id], case_by_booking[b.party.booking_id]) for b in stranded
-        ],
-    }
+class ReaccommodatedParty(Part):
+    """One booking's passengers, stranded by the disruption, and what rebooking did for them."""
+
+    case_id: int
+    """The reaccommodation case (operators' record of the decision)."""
+    booking_id: int
+    """The booking."""
+    locator: str
+    """The booking's record locator."""
+    passenger_ids: list[int]
+    """Its passengers."""
+    cause: Cause
+    """`cancelled`: the flight was cancelled; `misconnect`: the delay broke the connection."""
+    status: CaseStatus
+    """`rebooked` (a new itinerary holds seats) or `unprotected` (an operator must act)."""
+    disruption_airport: str
+    """Where the party is stranded: the origin after a cancellation, the connecting airport after a misconnect."""
+    available_from: Moment
+    """When the party can fly again from there."""
+    first_departure: Moment | None
+    """Departure of the new itinerary's first leg; null when unprotected."""
+    arrival_delay_minutes: int | None
+    """Arrival delay at the final destination on the new itinerary; null when unprotected."""
+    new: list[Leg]
+    """The new itinerary's legs."""
+    removed: list[Leg]
+    """Legs the party no longer flies."""
+    added: list[Leg]
+    """Legs the party now flies."""
+
+    @classmethod
+    def of(
+        cls,
+        case: Reaccommodation,
+        *,
+        locator: str,
+        passenger_ids: Sequence[int],
+        previous: Sequence[Leg],
+        new: Sequence[Leg],
+        first_departure: Moment | None,
+    ) -> ReaccommodatedParty:
+        """The party of ``case``, moved from the ``previous`` legs it held (none when it held none) onto ``new``."""
+        previous_ids = {leg.flight_id for leg in previous}
+        new_ids = {leg.flight_id for leg in new}
+        return cls(
+            case_id=case.id,
+            booking_id=case.booking_id,
+            locator=locator,
+            passenger_ids=list(passenger_ids),
+            cause=Cause(case.cause),
+            status=CaseStatus(case.status),
+            disruption_airport=case.disruption_airport_id,
+            available_from=case.available_from,
+            first_departure=first_departure,
+            arrival_delay_minutes=case.arrival_delay_minutes,
+            new=list(new),
+            removed=[leg for leg in previous if leg.flight_id not in new_ids],
+            added=[leg for leg in new if leg.flight_id not in previous_ids],
+        )
+
+    @property
+    def rebooked(self) -> bool:
+        """Whether the party holds a new itinerary."""
+        return self.status == CaseStatus.REBOOKED
+
+    @property
+    def unprotected(self) -> bool:
+        """Whether no itinerary could be found for the party (an operator must act)."""
+        return self.status == CaseStatus.UNPROTECTED
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the party's flight was cancelled (else it missed its connection)."""
+        return self.cause == Cause.CANCELLED
 
 
-def operator_choice_payload(
-    case: Reaccommodation,
-    *,
-    previous: list[dict[str, Any]],
-    new: list[dict[str, Any]],
-    first_departure: str,
-    passenger_ids: list[int],
-) -> dict[str, Any]:
-    """``passenger.reaccommodated`` for one party an operator moved from the ``previous`` legs it held (none
-    when it was unprotected) onto ``new``: lodging, compensation, partners and the passengers act on it as on
-    the optimiser's."""
-    flight = case.disrupted_flight
-    return {
-        "flight_id": flight.id,
-        "flight": str(flight.ref),
-        "disruption": case.event.type,
-        "scheduled_departure": flight.scheduled_departure.isoformat(),
-        "estimated_arrival": flight.estimated_arrival.isoformat(),
-        "refund_allowed": case.refund_allowed,
-        "optimal": False,
-        "parties": [
-            {
-                "case_id": case.id,
-                "booking_id": case.booking_id,
-                "locator": case.booking.locator,
-                "passenger_ids": passenger_ids,
-                "cause": case.cause,
-                "status": case.status,
-                "disruption_airport": case.disruption_airport_id,
-                "available_from": case.available_from.isoformat(),
-                "first_departure": first_departure,
-                "arrival_delay_minutes": case.arrival_delay_minutes,
-                "new": new,
-                "removed": _legs(previous, without={leg["flight_id"] for leg in new}),
-                "added": _legs(new, without={leg["flight_id"] for leg in previous}),
-            }
-        ],
-    }
+class PassengerReaccommodated(EventPayload):
+    """Who a delay or cancellation stranded, and their new itineraries (or none: unprotected)."""
+
+    event_type: ClassVar[str] = EventType.PASSENGER_REACCOMMODATED
+
+    flight_id: int
+    """The disrupted flight."""
+    flight: str
+    """`DESIGNATOR/DATE` of the disrupted flight."""
+    disruption: EventType
+    """The event handled: `flight.delayed` or `flight.cancelled`."""
+    scheduled_departure: Moment
+    """The disrupted flight's scheduled departure."""
+    estimated_arrival: Moment
+    """The disrupted flight's estimated arrival (at the connecting airport for misconnects)."""
+    refund_allowed: bool
+    """A delay of 300 minutes or more, or a cancellation (Art. 8)."""
+    optimal: bool
+    """The optimiser proved its plan optimal within its time limit (false for an operator's choice)."""
+    parties: list[ReaccommodatedParty]
+    """One per booking the disruption stranded."""
+
+    @classmethod
+    def of(
+        cls,
+        flight: Flight,
+        *,
+        disruption: str,
+        refund_allowed: bool,
+        optimal: bool,
+        parties: Sequence[ReaccommodatedParty],
+    ) -> PassengerReaccommodated:
+        """The reaccommodation of ``parties`` after ``flight``'s ``disruption`` (the event type that stranded them)."""
+        return cls(
+            flight_id=flight.id,
+            flight=str(flight.ref),
+            disruption=EventType(disruption),
+            scheduled_departure=flight.scheduled_departure,
+            estimated_arrival=flight.estimated_arrival,
+            refund_allowed=refund_allowed,
+            optimal=optimal,
+            parties=list(parties),
+        )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event
+from events.contracts import EventFacts
 from events.services import publish
 from flights.models import Flight, FlightStatus
 from passengers.models import Segment, SegmentStatus
@@ -18,20 +18,21 @@ from . import inventory
 from .domain import Itinerary, delay_minutes
 from .models import CaseStatus, Reaccommodation
 from .optimiser import Plan, reaccommodate
-from .payloads import reaccommodated_payload
+from .payloads import Leg, PassengerReaccommodated, ReaccommodatedParty
 from .selectors import StrandedBooking, open_network, stranded_bookings
 
 REFUND_DELAY_MINUTES = 300
 
 
-def reaccommodate_after(event: Event) -> dict[str, Any]:
-    """Reaccommodate everyone ``event`` (a flight delay or cancellation) strands; return what was done.
+def reaccommodate_after(*, flight_id: int, cause: EventFacts) -> dict[str, Any]:
+    """Reaccommodate everyone the disruption ``cause`` (a delay or cancellation of ``flight_id``) strands; return
+    what was done.
 
     Idempotent: a second run for the same event finds its cases and changes nothing.
     """
-    if Reaccommodation.objects.filter(event=event).exists():
+    if Reaccommodation.objects.filter(event_id=cause.id).exists():
         return {"already_handled": True}
-    flight = Flight.objects.select_related("origin", "destination").get(id=event.payload["flight_id"])
+    flight = Flight.objects.select_related("origin", "destination").get(id=flight_id)
     stranded = stranded_bookings(flight)
     if not stranded:
         return {"parties": 0, "passengers": 0, "rebooked": 0, "unprotected": 0}
@@ -39,13 +40,8 @@ def reaccommodate_after(event: Event) -> dict[str, Any]:
         [booking.party for booking in stranded], open_network(stranded), time_limit=settings.REBOOKING_TIME_LIMIT
     )
     with transaction.atomic():
-        cases = _apply(event, flight, stranded, plan)
-        publish(
-            event_type="passenger.reaccommodated",
-            payload=reaccommodated_payload(event, flight, stranded, plan, cases),
-            flight_id=flight.id,
-            caused_by=event,
-        )
+        cases = _apply(cause, flight, stranded, plan)
+        publish(_payload(cause, flight, stranded, plan, cases), flight_id=flight.id, caused_by=cause)
     rebooked = [b for b in stranded if plan.itineraries[b.party.booking_id] is not None]
     return {
         "parties": len(stranded),
@@ -58,10 +54,45 @@ def reaccommodate_after(event: Event) -> dict[str, Any]:
     }
 
 
-def _apply(event: Event, flight: Flight, stranded: list[StrandedBooking], plan: Plan) -> list[Reaccommodation]:
+def _payload(
+    cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], plan: Plan, cases: list[Reaccommodation]
+) -> PassengerReaccommodated:
+    """What lodging, compensation, partners and passengers need to know about the reaccommodation."""
+    case_by_booking = {case.booking_id: case for case in cases}
+    parties = []
+    for booking in stranded:
+        itinerary = plan.itineraries[booking.party.booking_id]
+        parties.append(
+            ReaccommodatedParty.of(
+                case_by_booking[booking.party.booking_id],
+                locator=booking.party.locator,
+                passenger_ids=booking.party.passenger_ids,
+                previous=_legs_of_segments(booking.replaced),
+                new=_legs_of_itinerary(itinerary),
+                first_departure=itinerary.legs[0].flight.departure if itinerary else None,
+            )
+        )
+    return PassengerReaccommodated.of(
+        flight,
+        disruption=cause.type,
+        refund_allowed=cases[0].refund_allowed,
+        optimal=plan.stats.optimal,
+        parties=parties,
+    )
+
+
+def _legs_of_segments(segments: tuple[Segment, ...]) -> list[Leg]:
+    return [Leg.on(s.flight_id, str(s.flight.ref), s.cabin) for s in segments]
+
+
+def _legs_of_itinerary(itinerary: Itinerary | None) -> list[Leg]:
+    return [Leg.on(leg.flight.id, leg.flight.designator, leg.cabin) for leg in itinerary.legs] if itinerary else []
+
+
+def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], plan: Plan) -> list[Reaccommodation]:
     """Release replaced seats, hold new ones, rewrite the journeys and record the cases, in bulk."""
-    released: dict[tuple[int, str], int] = defaultdict(int)
-    held: dict[tuple[int, str], int] = defaultdict(int)
+    released: inventory.SeatTally = Counter()
+    held: inventory.SeatTally = Counter()
     replaced_ids: list[int] = []
     cancelled_ids: list[int] = []
     new_segments: list[Segment] = []
@@ -70,13 +101,12 @@ def _apply(event: Event, flight: Flight, stranded: list[StrandedBooking], plan: 
     now = timezone.now()
     for booking in stranded:
         itinerary = plan.itineraries[booking.party.booking_id]
-        for segment in booking.replaced:
-            released[segment.flight_id, segment.cabin] += booking.party.size
+        released += inventory.seats_for(((s.flight_id, s.cabin) for s in booking.replaced), booking.party.size)
         (replaced_ids if itinerary else cancelled_ids).extend(s.id for s in booking.replaced)
         if itinerary:
             first_position = booking.replaced[0].position
+            held += inventory.seats_for(((leg.flight.id, leg.cabin) for leg in itinerary.legs), booking.party.size)
             for offset, leg in enumerate(itinerary.legs):
-                held[leg.flight.id, leg.cabin] += booking.party.size
                 new_segments.append(
                     Segment(
                         booking_id=booking.party.booking_id,
@@ -86,7 +116,7 @@ def _apply(event: Event, flight: Flight, stranded: list[StrandedBooking], plan: 
                         added_at=now,
                     )
                 )
-        cases.append(_case(event, flight, booking, itinerary, refund))
+        cases.append(_case(cause, flight, booking, itinerary, refund))
     Segment.objects.filter(id__in=replaced_ids).end(SegmentStatus.REPLACED, at=now)
     Segment.objects.filter(id__in=cancelled_ids).end(SegmentStatus.CANCELLED, at=now)
     inventory.release(released)
@@ -95,21 +125,12 @@ def _apply(event: Event, flight: Flight, stranded: list[StrandedBooking], plan: 
     return Reaccommodation.objects.bulk_create(cases)
 
 
-def _leg(flight_id: int, flight: str, cabin: str) -> dict[str, Any]:
-    return {"flight_id": flight_id, "flight": flight, "cabin": cabin}
-
-
 def _case(
-    event: Event, flight: Flight, booking: StrandedBooking, itinerary: Itinerary | None, refund: bool
+    cause: EventFacts, flight: Flight, booking: StrandedBooking, itinerary: Itinerary | None, refund: bool
 ) -> Reaccommodation:
-    old = [_leg(s.flight_id, str(s.flight.ref), s.cabin) for s in booking.journey]
-    new = []
-    if itinerary:
-        new = [_leg(s.flight_id, str(s.flight.ref), s.cabin) for s in booking.kept] + [
-            _leg(leg.flight.id, leg.flight.designator, leg.cabin) for leg in itinerary.legs
-        ]
+    new = _legs_of_segments(booking.kept) + _legs_of_itinerary(itinerary) if itinerary else []
     return Reaccommodation(
-        event=event,
+        event_id=cause.id,
         booking_id=booking.party.booking_id,
         disrupted_flight=flight,
         cause=booking.cause,
@@ -117,8 +138,8 @@ def _case(
         priority_class=booking.party.priority,
         disruption_airport_id=booking.party.origin,
         available_from=booking.party.available_from,
-        old=old,
-        new=new,
+        old=Leg.as_json(_legs_of_segments(booking.journey)),
+        new=Leg.as_json(new),
         arrival_delay_minutes=delay_minutes(booking.party, itinerary.arrival) if itinerary else None,
         refund_allowed=refund,
     )

@@ -14,8 +14,7 @@ from events.models import Event
 from flights.models import Flight
 from flights.services import cancel_flight, delay_flight
 from lodging.models import HotelStay, RoomNight
-from lodging.services import lodge_after_delay, lodge_after_reaccommodation
-from tests.support.flows import run_subscriber
+from tests.support.flows import handle, run_subscriber
 from tests.support.scenarios import DAY, load_network, scenario_booking, scenario_flight
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +102,7 @@ def test_a_redelivered_or_repeated_delay_books_nothing_more(evening: Flight) -> 
     event = delay_flight(flight=evening, delay_minutes=300, reason="TECH")
     run_subscriber(event, "lodging")
     before = (_stays(), _used())
-    assert lodge_after_delay(event) == {"booked": 0, "unaccommodated": 0, "rooms": 0}
+    assert handle(event, "lodging") == {"booked": 0, "unaccommodated": 0, "rooms": 0}
     assert run_subscriber(delay_flight(flight=evening, delay_minutes=360), "lodging")["booked"] == 0
     assert (_stays(), _used()) == before
     assert Event.objects.filter(type="hotel.booked").count() == 1
@@ -166,7 +165,7 @@ def _queries_to_lodge(tmp_path: Path, passengers: int) -> int:
     )
     event = delay_flight(flight=_get("100"), delay_minutes=300, reason="TECH")
     with CaptureQueriesContext(connection) as queries:
-        assert lodge_after_delay(event)["booked"] == passengers
+        assert handle(event, "lodging")["booked"] == passengers
     return len(queries)
 
 
@@ -186,7 +185,7 @@ def _queries_after_cancellation(tmp_path: Path, passengers: int) -> int:
     )
     chained = _reaccommodated(cancel_flight(flight=_get("100"), reason="TECH"))
     with CaptureQueriesContext(connection) as queries:
-        assert lodge_after_reaccommodation(chained)["booked"] == passengers
+        assert handle(chained, "lodging")["booked"] == passengers
     return len(queries)
 
 

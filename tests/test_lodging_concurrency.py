@@ -14,9 +14,8 @@ from django.db.models import F
 from flights.models import Flight
 from flights.services import delay_flight
 from lodging.models import HotelStay, RoomNight
-from lodging.services import lodge_after_delay
 from passengers.models import Passenger
-from tests.support.flows import flush_test_redis, wait_until_finished
+from tests.support.flows import flush_test_redis, handle, wait_until_finished
 from tests.support.processes import WorkerProcess
 from tests.support.scenarios import DAY, load_network, scenario_booking, scenario_flight
 
@@ -93,7 +92,7 @@ def test_rooms_taken_by_a_concurrent_transaction_send_the_booking_to_the_next_ho
     rival.start()
     assert taken.wait(5)
     with transaction.atomic():
-        result = lodge_after_delay(event)
+        result = handle(event, "lodging")
     rival.join()
     assert result == {"booked": 2, "unaccommodated": 0, "rooms": 1}
     assert set(HotelStay.objects.values_list("hotel__code", flat=True)) == {"LHR-H2"}

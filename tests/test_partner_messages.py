@@ -22,7 +22,7 @@ from notifications.outcomes import partner_messages_section
 from notifications.retry_policy import Verdict, next_wait, retry_after_seconds, verdict_for
 from notifications.signing import is_valid
 from passengers.models import Passenger, Segment
-from tests.support.flows import run_subscriber
+from tests.support.flows import handle, payload_of, run_subscriber
 from tests.support.notify import PA_SECRET, notify_network
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_a_late_feeder_tells_each_partner_once_per_flight(tmp_path) -> None:
             {"locator": "QX7K2M", "passenger": "QX7K2M-2", "name": "BABBAGE/CHARLES", "cabin": "Y"},
         ],
     }  # fmt: skip
-    partner_services.record_inbound_delays(event)  # redelivered
+    handle(event, "partners")  # redelivered
     assert PartnerMessage.objects.count() == 2
 
 
@@ -135,16 +135,19 @@ def test_rebooking_tells_partners_who_was_moved_in_and_out(tmp_path) -> None:
     leg = {f: {"flight_id": _flight(f).id, "flight": f"{f}/2026-11-25", "cabin": "Y"} for f in ("PA2231", "PA2233")}
     party = {
         "case_id": 1, "booking_id": ada.booking_id, "locator": "QX7K2M", "passenger_ids": [ada.id, charles.id],
-        "cause": "misconnect", "status": "rebooked", "disruption_airport": "CDG", "available_from": "x",
+        "cause": "misconnect", "status": "rebooked", "disruption_airport": "CDG",
+        "available_from": "2026-11-25T11:15:00+00:00",
         "first_departure": "2026-11-25T15:00:00+00:00", "arrival_delay_minutes": 240,
         "new": [leg["PA2233"]], "removed": [leg["PA2231"]], "added": [leg["PA2233"]],
     }  # fmt: skip
     nv = _flight("NV117")
     event = publish(
-        event_type="passenger.reaccommodated",
-        payload={"flight_id": nv.id, "flight": "NV117/2026-11-25", "disruption": "flight.delayed",
-                 "scheduled_departure": "x", "estimated_arrival": "x", "refund_allowed": False, "optimal": True,
-                 "parties": [party]},
+        payload_of(
+            "passenger.reaccommodated",
+            {"flight_id": nv.id, "flight": "NV117/2026-11-25", "disruption": "flight.delayed",
+                 "scheduled_departure": "2026-11-25T08:00:00+00:00",
+                 "estimated_arrival": "2026-11-25T11:15:00+00:00", "refund_allowed": False, "optimal": True,
+                 "parties": [party]}),
     )  # fmt: skip
     run_subscriber(event, "partners")
     kinds = {(m.kind, str(m.flight.ref)): m.passenger_refs for m in PartnerMessage.objects.select_related("flight")}
@@ -274,7 +277,7 @@ def _handler_queries(tmp_path: Any, bulk_bookings: int) -> int:
     notify_network(tmp_path, bulk_bookings=bulk_bookings)
     event = delay_flight(flight=_flight("NV117"), delay_minutes=120, reason="TECH")
     with CaptureQueriesContext(connection) as queries:
-        partner_services.record_inbound_delays(event)
+        handle(event, "partners")
     assert PartnerMessage.objects.get(partner_id="PA").passenger_refs.__len__() == 3 + 10 * bulk_bookings
     return len(queries)
 

@@ -15,11 +15,11 @@ from events.models import Event
 from events.services import publish
 from flights.models import Flight
 from flights.services import cancel_flight, change_gate, delay_flight
-from notifications import passenger_delivery, passenger_services, sms
+from notifications import passenger_delivery, sms
 from notifications.models import PassengerMessage
 from notifications.outcomes import passenger_messages_section
 from passengers.models import Passenger
-from tests.support.flows import run_subscriber
+from tests.support.flows import handle, payload_of, run_subscriber
 from tests.support.notify import notify_network
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_a_redelivered_event_sends_nothing_twice() -> None:
     event = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH")
     run_subscriber(event, "notifications")
     _send_all()
-    passenger_services.tell_flight_change(Event.objects.get(id=event.id))
+    handle(Event.objects.get(id=event.id), "notifications")
     assert PassengerMessage.objects.count() == 5
     assert _send_all() == {"sent": 0, "failed": 0}
     assert len(mail.outbox) == 3 and len(sms.outbox) == 2
@@ -105,10 +105,11 @@ def test_a_cancellation_is_told_to_everyone_booked_even_when_rebooking_went_firs
 def test_each_passenger_hears_their_voucher_code() -> None:
     nv = _nv117()
     event = publish(
-        event_type="voucher.issued",
-        payload={"flight_id": nv.id, "flight": "NV117/2026-11-25", "airport": "LHR", "passenger_ids": [],
+        payload_of(
+            "voucher.issued",
+            {"flight_id": nv.id, "flight": "NV117/2026-11-25", "airport": "LHR", "passenger_ids": [],
                  "vouchers": [{"voucher_id": 1, "code": "MV-7Q2X", "passenger_id": _pid("QX7K2M-1"),
-                               "amount": "15.00", "currency": "EUR", "change": "issued"}]},
+                               "amount": "15.00", "currency": "EUR", "change": "issued"}]}),
     )  # fmt: skip
     run_subscriber(event, "notifications")
     _send_all()
@@ -123,12 +124,13 @@ def test_each_passenger_given_a_room_hears_the_hotel_and_night() -> None:
     stay = {"booking_id": 1, "locator": "QX7K2M", "stay_ids": [1, 2], "airport": "CDG", "night": "2026-11-25",
             "rooms": 1, "passenger_ids": [_pid("QX7K2M-1"), _pid("QX7K2M-2")]}  # fmt: skip
     event = publish(
-        event_type="hotel.booked",
-        payload={"flight_id": nv.id, "flight": "NV117/2026-11-25", "booked": 2, "unaccommodated": 1, "stays": [
+        payload_of(
+            "hotel.booked",
+            {"flight_id": nv.id, "flight": "NV117/2026-11-25", "booked": 2, "unaccommodated": 1, "stays": [
             {**stay, "status": "booked", "hotel": "CDG-H1", "hotel_name": "Roissy Inn"},
             {**stay, "passenger_ids": [_pid("EF56GH-1")], "status": "unaccommodated", "hotel": None,
              "hotel_name": None},
-        ]},
+        ]}),
     )  # fmt: skip
     run_subscriber(event, "notifications")
     _send_all()
@@ -143,8 +145,9 @@ def test_a_reaccommodation_tells_the_new_itinerary_and_the_refund_option() -> No
              "available_from": "2026-11-25T11:15:00+00:00", "arrival_delay_minutes": 240,
              "removed": [], "added": []}  # fmt: skip
     event = publish(
-        event_type="passenger.reaccommodated",
-        payload={"flight_id": nv.id, "flight": "NV117/2026-11-25", "disruption": "flight.delayed",
+        payload_of(
+            "passenger.reaccommodated",
+            {"flight_id": nv.id, "flight": "NV117/2026-11-25", "disruption": "flight.delayed",
                  "scheduled_departure": "2026-11-25T08:00:00+00:00",
                  "estimated_arrival": "2026-11-25T11:15:00+00:00", "refund_allowed": True, "optimal": True,
                  "parties": [
@@ -152,7 +155,7 @@ def test_a_reaccommodation_tells_the_new_itinerary_and_the_refund_option() -> No
                       "new": [{"flight_id": 1, "flight": "PA2233/2026-11-25", "cabin": "Y"}]},
                      {**party, "locator": "EF56GH", "passenger_ids": [_pid("EF56GH-1")], "status": "unprotected",
                       "first_departure": None, "new": []},
-                 ]},
+                 ]}),
     )  # fmt: skip
     run_subscriber(event, "notifications")
     _send_all()
@@ -190,7 +193,7 @@ def _queries(tmp_path: Any, bulk_bookings: int) -> tuple[int, int]:
     notify_network(tmp_path, bulk_bookings=bulk_bookings)
     event = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH")
     with CaptureQueriesContext(connection) as handler:
-        passenger_services.tell_flight_change(event)
+        handle(event, "notifications")
     with CaptureQueriesContext(connection) as sender:
         _send_all()
     assert PassengerMessage.objects.filter(status="sent").count() == 5 + 20 * bulk_bookings

@@ -15,7 +15,7 @@ from flights.services import cancel_flight, delay_flight
 from passengers.models import Segment
 from rebooking.manual import DecisionError, alternatives, choose_itinerary, decide
 from rebooking.models import Reaccommodation
-from rebooking.services import reaccommodate_after
+from tests.support.flows import handle
 from tests.support.scenarios import DAY
 from tests.support.scenarios import load_network as _load
 from tests.support.scenarios import scenario_booking as _booking
@@ -121,7 +121,7 @@ def test_a_redelivered_event_changes_nothing(hub) -> None:
         list(Segment.objects.values_list("id", "status")),
         list(Flight.objects.values_list("booked_j", "booked_y")),
     )
-    assert reaccommodate_after(event) == {"already_handled": True}
+    assert handle(event, "rebooking") == {"already_handled": True}
     after = (
         list(Segment.objects.values_list("id", "status")),
         list(Flight.objects.values_list("booked_j", "booked_y")),
@@ -139,7 +139,7 @@ def _queries_to_cancel(tmp_path, passengers: int) -> int:
     )
     event = cancel_flight(flight=_get("200"))
     with CaptureQueriesContext(connection) as queries:
-        reaccommodate_after(event)
+        handle(event, "rebooking")
     assert Reaccommodation.objects.filter(status="rebooked").count() == passengers
     return len(queries)
 

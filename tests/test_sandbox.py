@@ -15,7 +15,7 @@ from flights.models import Airline, Flight
 from flights.services import delay_flight
 from notifications.models import PartnerMessage, SandboxDelivery
 from notifications.signing import signature
-from tests.support.flows import flush_test_redis, wait_until_finished
+from tests.support.flows import flush_test_redis, handle, wait_until_finished
 from tests.support.notify import PA_SECRET, PB_SECRET, notify_network
 from tests.support.processes import WorkerProcess, wait_for
 
@@ -79,9 +79,8 @@ def test_the_admin_never_shows_secrets_and_resends(sandbox, admin_client: Client
     change = admin_client.get("/admin/notifications/partner/PA/change/").content.decode()
     assert PA_SECRET not in change
     event = delay_flight(flight=Flight.objects.get(number="117"), delay_minutes=120, reason="TECH")
-    from notifications.partner_services import record_inbound_delays
 
-    record_inbound_delays(event)
+    handle(event, "partners")
     message = PartnerMessage.objects.get(partner_id="PA")
     PartnerMessage.objects.filter(id=message.id).update(status="dead", attempts=8)
     assert admin_client.get(f"/admin/notifications/partnermessage/{message.id}/change/").status_code == 200

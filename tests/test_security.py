@@ -26,8 +26,8 @@ from flights.models import Airline, Flight
 from flights.services import delay_flight
 from notifications import partner_delivery
 from notifications.models import PartnerMessage
-from notifications.partner_services import record_inbound_delays
 from tests.factories import AirlineFactory, FlightFactory
+from tests.support.flows import handle
 from tests.support.notify import PA_SECRET, notify_network
 
 PRODUCTION = {
@@ -191,7 +191,7 @@ def partner_message(db: None, tmp_path: Any, settings: Any) -> PartnerMessage:
     """The notification network after a delay of NV117: the message to PA, not sent yet."""
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid4().hex}"}}
     notify_network(tmp_path)
-    record_inbound_delays(delay_flight(flight=Flight.objects.get(number="117"), delay_minutes=120, reason="TECH"))
+    handle(delay_flight(flight=Flight.objects.get(number="117"), delay_minutes=120, reason="TECH"), "partners")
     return PartnerMessage.objects.get(partner_id="PA")
 
 

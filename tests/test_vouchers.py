@@ -14,11 +14,11 @@ from events.models import Event
 from events.runner import run_delivery
 from flights.models import Flight
 from flights.services import cancel_flight, delay_flight
-from tests.support.flows import run_subscriber
+from tests.support.flows import handle, run_subscriber
 from tests.support.scenarios import load_network, scenario_booking, scenario_flight
 from vouchers.codes import ALPHABET, new_code
 from vouchers.models import MealVoucher, VoucherStatus, VoucherTariff
-from vouchers.services import close_vouchers, grant_meal_vouchers
+from vouchers.services import close_vouchers
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_a_redelivered_event_changes_nothing(nv100: Flight) -> None:
     run_subscriber(event, "vouchers")
     before = list(MealVoucher.objects.order_by("id").values_list("id", "code", "amount", "status"))
     assert run_delivery(event.deliveries.get(subscriber="vouchers").id) == "skipped", "a done delivery never reruns"
-    assert grant_meal_vouchers(event) == {"passengers": 150, "issued": 0, "raised": 0}
+    assert handle(event, "vouchers") == {"passengers": 150, "issued": 0, "raised": 0}
     assert list(MealVoucher.objects.order_by("id").values_list("id", "code", "amount", "status")) == before
     assert Event.objects.filter(type="voucher.issued").count() == 1
 
@@ -134,7 +134,7 @@ def _queries_to_issue(tmp_path: Path, passengers: int) -> int:
     flight = _network(tmp_path, passengers)
     event = delay_flight(flight=flight, delay_minutes=300, reason="TECH")
     with CaptureQueriesContext(connection) as queries:
-        assert grant_meal_vouchers(event)["issued"] == passengers
+        assert handle(event, "vouchers")["issued"] == passengers
     return len(queries)
 
 
@@ -146,10 +146,10 @@ def test_raising_takes_as_many_queries_for_few_as_for_many(tmp_path: Path) -> No
     counts = []
     for passengers in (10, 300):
         flight = _network(tmp_path, passengers)
-        grant_meal_vouchers(delay_flight(flight=flight, delay_minutes=300, reason="TECH"))
+        handle(delay_flight(flight=flight, delay_minutes=300, reason="TECH"), "vouchers")
         event = delay_flight(flight=flight, delay_minutes=480, reason="TECH")
         with CaptureQueriesContext(connection) as queries:
-            assert grant_meal_vouchers(event)["raised"] == passengers
+            assert handle(event, "vouchers")["raised"] == passengers
         counts.append(len(queries))
     assert counts[0] == counts[1]
 

@@ -11,32 +11,32 @@ from django.utils import timezone
 
 from eu261.bands import band_between
 from eu261.care import VoucherAction, decide_meal_voucher
-from events.models import Event
+from events.contracts import EventFacts
 from events.services import publish
 from flights.models import Flight
 from passengers.selectors import passengers_on_flight
 
 from .codes import new_code
 from .models import MealVoucher, VoucherStatus
-from .payloads import voucher_issued_payload
+from .payloads import VoucherIssued
 from .selectors import current_tariff, vouchers_for_update
 
 
-def grant_meal_vouchers(event: Event) -> dict[str, Any]:
-    """Issue or raise the meal voucher of every passenger booked on the flight of ``event`` (a ``flight.delayed``
-    or ``flight.cancelled``), in bulk; publish ``voucher.issued`` when any was issued or raised.
+def grant_meal_vouchers(*, flight_id: int, delay_minutes: int | None, cause: EventFacts) -> dict[str, Any]:
+    """Issue or raise the meal voucher of every passenger booked on ``flight_id`` when ``cause`` happened (a delay
+    of ``delay_minutes``, or a cancellation: None), in bulk; publish ``voucher.issued`` when any was issued or
+    raised.
 
     Follows the event's facts, not the flight's state now: values only ever go up, so events handled out of order
     end the same. Idempotent: run again, every voucher is kept as it is. Redeemed and void vouchers are final.
     Must run inside the handler's transaction (it locks the flight's vouchers).
     """
-    flight = Flight.objects.select_related("origin", "destination").get(id=event.payload["flight_id"])
-    cancelled = event.type == "flight.cancelled"
-    delay = None if cancelled else event.payload["delay_minutes"]
+    flight = Flight.objects.select_related("origin", "destination").get(id=flight_id)
+    cancelled = delay_minutes is None
     tariff = current_tariff()
     band = band_between(flight.origin, flight.destination)
     passengers = list(
-        passengers_on_flight(flight.id, as_of=event.occurred_at).order_by("id").values_list("id", flat=True)
+        passengers_on_flight(flight.id, as_of=cause.occurred_at).order_by("id").values_list("id", flat=True)
     )
     held = vouchers_for_update(flight.id)
     issue: list[MealVoucher] = []
@@ -49,10 +49,12 @@ def grant_meal_vouchers(event: Event) -> dict[str, Any]:
         decision = decide_meal_voucher(
             voucher.amount if voucher else None,
             band=band,
-            delay_minutes=delay or 0,
+            delay_minutes=delay_minutes or 0,
             cancelled=cancelled,
             tariff=tariff,
         )
+        if decision.amount is None:
+            continue  # no voucher is owed
         if decision.action is VoucherAction.ISSUE:
             issue.append(
                 MealVoucher(
@@ -61,22 +63,17 @@ def grant_meal_vouchers(event: Event) -> dict[str, Any]:
                     airport_id=flight.origin_id,
                     amount=decision.amount,
                     currency=tariff.currency,
-                    delay_minutes=delay,
+                    delay_minutes=delay_minutes,
                     issued_at=now,
                 )
             )
-        elif decision.action is VoucherAction.RAISE:
-            voucher.amount, voucher.delay_minutes, voucher.raised_at = decision.amount, delay, now
+        elif decision.action is VoucherAction.RAISE and voucher is not None:
+            voucher.amount, voucher.delay_minutes, voucher.raised_at = decision.amount, delay_minutes, now
             raised.append(voucher)
     issued = _issue(issue)
     MealVoucher.objects.bulk_update(raised, ["amount", "delay_minutes", "raised_at"])
     if issued or raised:
-        publish(
-            event_type="voucher.issued",
-            payload=voucher_issued_payload(flight, issued=issued, raised=raised),
-            flight_id=flight.id,
-            caused_by=event,
-        )
+        publish(VoucherIssued.of(flight, issued=issued, raised=raised), flight_id=flight.id, caused_by=cause)
     return {"passengers": len(passengers), "issued": len(issued), "raised": len(raised)}
 
 

@@ -8,67 +8,100 @@ from "did it twice".
 from __future__ import annotations
 
 import time
-from typing import Any
+import uuid
+from typing import Any, ClassVar
 
 from django.core.cache import cache
 
-from events.catalogue import EventSpec, define
+from events.contracts import EventFacts, EventPayload, Part
 from events.models import Event
 from events.registry import subscriber
 from events.runner import PermanentError
 from events.services import publish
+from flights.payloads import FlightDelayed
 
 from .models import Effect
 
-define(EventSpec("test.ping", 1, {"n": int}))
-define(EventSpec("test.parent", 1, {"n": int}))
-define(EventSpec("test.child", 1, {"n": int}))
-define(EventSpec("test.poison", 1, {"n": int}))
-define(EventSpec("test.slow", 1, {"seconds": (int, float)}))
+
+class Ping(EventPayload):
+    event_type: ClassVar[str] = "test.ping"
+    n: int
 
 
-def executions(event: Event, name: str) -> int:
+class Parent(EventPayload):
+    event_type: ClassVar[str] = "test.parent"
+    n: int
+
+
+class Child(EventPayload):
+    event_type: ClassVar[str] = "test.child"
+    n: int
+
+
+class Poison(EventPayload):
+    event_type: ClassVar[str] = "test.poison"
+    n: int
+
+
+class Slow(EventPayload):
+    event_type: ClassVar[str] = "test.slow"
+    seconds: float
+
+
+class Item(Part):
+    name: str
+    quantity: int
+
+
+class Nested(EventPayload):
+    """A payload with nested parts, to show that a malformed part anywhere makes the payload poison."""
+
+    event_type: ClassVar[str] = "test.nested"
+    items: list[Item]
+
+
+def executions(event: Event | EventFacts, name: str) -> int:
     """How many times subscriber ``name`` started on ``event`` (committed or not)."""
     return cache.get(f"executions:{event.id}:{name}", 0)
 
 
-def _count_execution(event: Event, name: str) -> None:
-    key = f"executions:{event.id}:{name}"
+def _count_execution(event_id: uuid.UUID, name: str) -> None:
+    key = f"executions:{event_id}:{name}"
     cache.add(key, 0, timeout=3600)
     cache.incr(key)
 
 
-def _record(event: Event, name: str) -> dict[str, Any]:
-    _count_execution(event, name)
-    _, created = Effect.objects.get_or_create(event=event, subscriber=name)
+def _record(event: EventFacts, name: str) -> dict[str, Any]:
+    _count_execution(event.id, name)
+    _, created = Effect.objects.get_or_create(event_id=event.id, subscriber=name)
     return {"created": int(created)}
 
 
-@subscriber("test-recorder", on=["test.ping", "test.parent", "test.child", "flight.delayed"], queue="notifications")
-def record(event: Event) -> dict[str, Any]:
+@subscriber("test-recorder", on=[Ping, Parent, Child, FlightDelayed, Nested], queue="notifications")
+def record(payload: Ping | Parent | Child | FlightDelayed | Nested, event: EventFacts) -> dict[str, Any]:
     return _record(event, "test-recorder")
 
 
-@subscriber("test-chainer", on=["test.parent"], queue="rebooking")
-def chain(event: Event) -> dict[str, Any]:
-    publish(event_type="test.child", payload={"n": event.payload["n"]}, caused_by=event)
+@subscriber("test-chainer", on=[Parent], queue="rebooking")
+def chain(payload: Parent, event: EventFacts) -> dict[str, Any]:
+    publish(Child(n=payload.n), caused_by=event)
     return _record(event, "test-chainer")
 
 
-@subscriber("test-always-fails", on=["test.poison"], queue="vouchers")
-def always_fail(event: Event) -> None:
+@subscriber("test-always-fails", on=[Poison], queue="vouchers")
+def always_fail(payload: Poison, event: EventFacts) -> None:
     _record(event, "test-always-fails")
-    raise RuntimeError(f"cannot handle {event.payload}")
+    raise RuntimeError(f"cannot handle {payload}")
 
 
-@subscriber("test-refuses", on=["test.poison"], queue="lodging")
-def refuse(event: Event) -> None:
+@subscriber("test-refuses", on=[Poison], queue="lodging")
+def refuse(payload: Poison, event: EventFacts) -> None:
     raise PermanentError("this payload can never be handled")
 
 
-@subscriber("test-slow", on=["test.slow"], queue="lodging")
-def slow(event: Event) -> dict[str, Any]:
-    _count_execution(event, "test-slow")
-    time.sleep(event.payload["seconds"])
-    _, created = Effect.objects.get_or_create(event=event, subscriber="test-slow")
+@subscriber("test-slow", on=[Slow], queue="lodging")
+def slow(payload: Slow, event: EventFacts) -> dict[str, Any]:
+    _count_execution(event.id, "test-slow")
+    time.sleep(payload.seconds)
+    _, created = Effect.objects.get_or_create(event_id=event.id, subscriber="test-slow")
     return {"created": int(created)}
