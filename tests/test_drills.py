@@ -86,6 +86,20 @@ def test_a_ticks_slot_is_its_time_rounded_down_to_the_interval_else_to_the_minut
 
 
 @pytest.mark.django_db
+def test_the_admin_lists_drill_runs_read_only(admin_client) -> None:
+    soon = timezone.now() + dt.timedelta(hours=1)
+    FlightFactory(scheduled_departure=soon, service_date=soon.date())
+    inject_delays(probability=1)
+    run = DrillRun.objects.get()
+    page = admin_client.get("/admin/flights/drillrun/")
+    assert page.status_code == 200
+    assert f"{dt.datetime.fromtimestamp(run.slot, tz=dt.UTC):%Y-%m-%d %H:%M:%S}" in page.content.decode()
+    assert admin_client.get("/admin/flights/drillrun/add/").status_code == 403
+    assert admin_client.post(f"/admin/flights/drillrun/{run.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert DrillRun.objects.filter(pk=run.pk).exists()
+
+
+@pytest.mark.django_db
 def test_bad_kwargs_reaching_the_task_are_logged_not_raised(caplog) -> None:
     assert inject_delays(probability="often") == {"delayed": 0}
     assert "bad kwargs" in caplog.text
