@@ -18,12 +18,23 @@ from .services import DisruptionError, delay_flight
 logger = logging.getLogger(__name__)
 
 
-def _slot(name: str, now: dt.datetime) -> int:
-    """The tick's scheduled slot: now rounded down to the periodic task's interval (else to the minute)."""
+def _period_seconds(name: str) -> int:
+    """Seconds between the ticks of periodic task ``name``: its interval's, else a minute.
+
+    Only an interval schedule has a fixed period. A crontab, solar or clocked schedule (or a run that no
+    periodic task sent) never ticks twice within a minute, so the minute separates its ticks.
+    """
     from django_celery_beat.models import PeriodicTask
 
     task = PeriodicTask.objects.filter(name=name).select_related("interval").first()
-    period = int(task.interval.schedule.total_seconds()) if task and task.interval else 60
+    if task is None or task.interval is None:
+        return 60
+    return max(1, int(task.interval.schedule.run_every.total_seconds()))
+
+
+def _slot(name: str, now: dt.datetime) -> int:
+    """The tick's scheduled slot: now rounded down to the periodic task's period (see :func:`_period_seconds`)."""
+    period = _period_seconds(name)
     return int(now.timestamp()) // period * period
 
 

@@ -8,12 +8,12 @@ import json
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from events.models import Event
 from flights.drills import InvalidDrill, choose_delays, parse_drill
 from flights.models import DrillRun, Flight
-from flights.tasks import inject_delays
+from flights.tasks import _slot, inject_delays
 from tests.factories import FlightFactory
 
 
@@ -62,6 +62,41 @@ def test_a_tick_sent_twice_injects_once() -> None:
     assert inject_delays(probability=1) == {"delayed": 0}
     assert Event.objects.count() == 1
     assert DrillRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_ticks_slot_is_its_time_rounded_down_to_the_interval_else_to_the_minute() -> None:
+    def task(name: str, **schedule: object) -> None:
+        PeriodicTask.objects.create(name=name, task="flights.inject_delays", **schedule)
+
+    task("every 90 s", interval=IntervalSchedule.objects.create(every=90, period=IntervalSchedule.SECONDS))
+    task("every 15 min", interval=IntervalSchedule.objects.create(every=15, period=IntervalSchedule.MINUTES))
+    task("every µs", interval=IntervalSchedule.objects.create(every=1, period=IntervalSchedule.MICROSECONDS))
+    task("on the fives", crontab=CrontabSchedule.objects.create(minute="*/5"))
+    now = dt.datetime(2026, 11, 25, 8, 26, 40, 500_000, tzinfo=dt.UTC)
+
+    def at(hour: int, minute: int, second: int = 0) -> int:
+        return int(dt.datetime(2026, 11, 25, hour, minute, second, tzinfo=dt.UTC).timestamp())
+
+    assert _slot("every 90 s", now) == at(8, 25, 30)
+    assert _slot("every 15 min", now) == at(8, 15)
+    assert _slot("every µs", now) == at(8, 26, 40), "never less than a second"
+    assert _slot("on the fives", now) == at(8, 26), "a crontab tick: the minute"
+    assert _slot("manual", now) == at(8, 26), "no periodic task: the minute"
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_drill_runs_read_only(admin_client) -> None:
+    soon = timezone.now() + dt.timedelta(hours=1)
+    FlightFactory(scheduled_departure=soon, service_date=soon.date())
+    inject_delays(probability=1)
+    run = DrillRun.objects.get()
+    page = admin_client.get("/admin/flights/drillrun/")
+    assert page.status_code == 200
+    assert f"{dt.datetime.fromtimestamp(run.slot, tz=dt.UTC):%Y-%m-%d %H:%M:%S}" in page.content.decode()
+    assert admin_client.get("/admin/flights/drillrun/add/").status_code == 403
+    assert admin_client.post(f"/admin/flights/drillrun/{run.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert DrillRun.objects.filter(pk=run.pk).exists()
 
 
 @pytest.mark.django_db

@@ -29,26 +29,29 @@ def child_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-class WorkerProcess:
-    """``celery -A airline worker`` on every queue, as its own process group (so it can be SIGKILLed whole)."""
+class CeleryProcess:
+    """``celery -A airline <command>`` as its own process group (so it can be SIGKILLed whole), logging to a file.
 
-    def __init__(self, log_path: Path, concurrency: int = 2, **env: str) -> None:
+    Returns once ``ready`` appears in the log.
+    """
+
+    def __init__(self, command: list[str], log_path: Path, *, ready: bytes, **env: str) -> None:
         self.log_path = log_path
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "airline", "worker", "--loglevel", "INFO",
-             "--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            [sys.executable, "-m", "celery", "-A", "airline", *command, "--loglevel", "INFO"],
             cwd=ROOT, env=child_env(**env), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        wait_for(lambda: b"ready." in log_path.read_bytes(), timeout=30, what="the worker to start")
+        wait_for(lambda: ready in log_path.read_bytes(), timeout=30, what=f"celery {command[0]} to start")
 
     def kill(self) -> None:
-        """SIGKILL the worker and all its pool processes at once."""
+        """SIGKILL the process and all its children at once."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
         self._log.close()
 
     def stop(self) -> None:
+        """SIGTERM the process group (a worker finishes its running tasks); SIGKILL it if it lingers."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -57,6 +60,22 @@ class WorkerProcess:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
         self._log.close()
+
+
+class WorkerProcess(CeleryProcess):
+    """``celery -A airline worker`` on every queue."""
+
+    def __init__(self, log_path: Path, concurrency: int = 2, **env: str) -> None:
+        command = ["worker", "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
+                   "--without-heartbeat"]  # fmt: skip
+        super().__init__(command, log_path, ready=b"ready.", **env)
+
+
+class BeatProcess(CeleryProcess):
+    """``celery -A airline beat`` with the project's scheduler (django-celery-beat's DatabaseScheduler)."""
+
+    def __init__(self, log_path: Path, **env: str) -> None:
+        super().__init__(["beat"], log_path, ready=b"beat: Starting...", **env)
 
 
 def wait_for(predicate: Callable[[], object], *, timeout: float, what: str, interval: float = 0.1) -> None:
