@@ -118,7 +118,7 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
 
 def assess(claim: Claim, *, reason_code: str) -> Compensation:
     """The rulebook's outcome for a claim. A missed connection that could not be rerouted is assessed like a
-    cancellation without rerouting (ADR 3): the passenger never reaches the final destination on this booking."""
+    cancellation without rerouting (ADR 4): the passenger never reaches the final destination on this booking."""
     if claim.case == Case.MISSED_CONNECTION_UNPROTECTED:
         outcome = assess_compensation(
             disruption=Disruption.CANCELLED_UNPROTECTED, band=claim.band, reason_code=reason_code

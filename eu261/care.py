@@ -17,7 +17,7 @@ CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
-class VoucherTariff:
+class TariffRule:
     """What a meal voucher is worth (operators configure it): ``per_period`` for every started 2 hours of delay,
     never less than ``minimum`` nor more than ``maximum``, in ``currency`` (ISO 4217)."""
 
@@ -33,7 +33,7 @@ class VoucherTariff:
             raise ValueError(f"currency must be an ISO 4217 code, not {self.currency!r}")
 
 
-DEFAULT_TARIFF = VoucherTariff()
+DEFAULT_TARIFF = TariffRule()
 
 
 class VoucherAction(StrEnum):
@@ -53,7 +53,7 @@ class VoucherDecision:
     amount: Decimal | None
 
 
-def voucher_value(delay_minutes: int, tariff: VoucherTariff = DEFAULT_TARIFF) -> Decimal:
+def voucher_value(delay_minutes: int, tariff: TariffRule = DEFAULT_TARIFF) -> Decimal:
     """The value of a meal voucher for a delay: ``per_period`` per started 2 hours (120 min is one period,
     121 two), clamped to the tariff's minimum and maximum, to the cent."""
     if delay_minutes < 0:
@@ -63,7 +63,7 @@ def voucher_value(delay_minutes: int, tariff: VoucherTariff = DEFAULT_TARIFF) ->
 
 
 def meal_voucher_owed(
-    *, band: Band, delay_minutes: int, cancelled: bool, tariff: VoucherTariff = DEFAULT_TARIFF
+    *, band: Band, delay_minutes: int, cancelled: bool, tariff: TariffRule = DEFAULT_TARIFF
 ) -> Decimal | None:
     """The meal voucher every passenger booked on a flight is owed now, or None when care is not due.
 
@@ -85,7 +85,7 @@ def decide_meal_voucher(
     band: Band,
     delay_minutes: int,
     cancelled: bool,
-    tariff: VoucherTariff = DEFAULT_TARIFF,
+    tariff: TariffRule = DEFAULT_TARIFF,
 ) -> VoucherDecision:
     """What to do for one passenger of a disrupted flight, given the value of the voucher they already hold for it
     (``existing``, None when they hold none) and the flight's new state.

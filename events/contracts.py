@@ -61,10 +61,11 @@ _models: dict[str, type[EventPayload]] = {}
 
 
 def _catalogue(model: type[EventPayload]) -> None:
-    existing = _models.get(model.event_type)
+    event_type = str(model.event_type)
+    existing = _models.get(event_type)
     if existing is not None and existing.__qualname__ != model.__qualname__:
-        raise TypeError(f"{model.event_type!r} already has its payload model {existing.__qualname__}")
-    _models[model.event_type] = model
+        raise TypeError(f"{event_type!r} already has its payload model {existing.__qualname__}")
+    _models[event_type] = model
 
 
 def model_for(event_type: str) -> type[EventPayload]:

@@ -56,12 +56,13 @@ def subscriber(name: str, *, on: Iterable[type[EventPayload]], queue: str | None
     def register(handler: H) -> H:
         _check_annotation(handler, models)
         for model in models:
-            by_name = _subscriptions.setdefault(model.event_type, {})
+            event_type = str(model.event_type)
+            by_name = _subscriptions.setdefault(event_type, {})
             existing = by_name.get(name)
             if existing and existing.handler.__qualname__ != handler.__qualname__:
-                raise ValueError(f"subscriber {name!r} already handles {model.event_type!r} with {existing.handler}")
+                raise ValueError(f"subscriber {name!r} already handles {event_type!r} with {existing.handler}")
             by_name[name] = Subscription(
-                subscriber=name, event_type=model.event_type, queue=queue or name, handler=handler, payload_model=model
+                subscriber=name, event_type=event_type, queue=queue or name, handler=handler, payload_model=model
             )
         return handler
 

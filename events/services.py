@@ -31,7 +31,7 @@ def publish(
     """
     if not connection.in_atomic_block:
         raise NotInTransaction("publish() must run inside the transaction of the change it reports")
-    event_type = payload.event_type
+    event_type = str(payload.event_type)
     event_id = uuid.uuid4()
     event = Event.objects.create(
         id=event_id,

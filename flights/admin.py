@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from . import admin_drills  # noqa: F401 - registers the checked periodic-task admin
 from .admin_disruptions import disruption_urls
 from .designators import InvalidDesignator, parse_designator, parse_flight_ref
-from .models import CABINS, Airline, Airport, Flight
+from .models import CABINS_HIGHEST_FIRST, Airline, Airport, Flight
 
 
 def flight_search_filter(term: str, prefix: str = "") -> Q | None:
@@ -191,4 +191,4 @@ class FlightAdmin(FlightSearchMixin, LockedOnChangeMixin, admin.ModelAdmin):
 
     @admin.display(description="booked / seats")
     def load(self, flight: Flight) -> str:
-        return ", ".join(f"{c} {flight.booked(c)}/{flight.seats(c)}" for c in CABINS if flight.seats(c))
+        return ", ".join(f"{c} {flight.booked(c)}/{flight.seats(c)}" for c in CABINS_HIGHEST_FIRST if flight.seats(c))

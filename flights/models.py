@@ -10,7 +10,8 @@ from django.db.models import F, Q
 
 from .designators import Designator, FlightRef
 
-CABINS = ("F", "J", "Y")
+CABINS_HIGHEST_FIRST = ("F", "J", "Y")
+"""Cabins as flights list them, highest first."""
 
 
 class Cabin(models.TextChoices):

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-CABINS = ("Y", "J", "F")
+CABINS_LOWEST_FIRST = ("Y", "J", "F")
 """Cabins from lowest to highest: a seat of a cabin can hold a passenger booked in that cabin or a lower one."""
-CABIN_LEVEL = {cabin: level for level, cabin in enumerate(CABINS)}
+CABIN_LEVEL = {cabin: level for level, cabin in enumerate(CABINS_LOWEST_FIRST)}
 PREMIUM_CABINS = frozenset({"F", "J"})
 TIER_CLASSES = {"platinum": 3, "gold": 4, "silver": 5}
 LOWEST_CLASS = 6
@@ -112,7 +112,7 @@ class Party:
     def cabins_on(self, flight: FlightOption) -> tuple[str, ...]:
         """Cabins of ``flight`` that can seat the whole party: the booked one or higher, lowest first."""
         floor = CABIN_LEVEL[self.cabin]
-        return tuple(c for c in CABINS if CABIN_LEVEL[c] >= floor and flight.free(c) >= self.size)
+        return tuple(c for c in CABINS_LOWEST_FIRST if CABIN_LEVEL[c] >= floor and flight.free(c) >= self.size)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .components import Choice, Component
-from .domain import CABINS, Candidate, Party
+from .domain import CABINS_LOWEST_FIRST, Candidate, Party
 
 
 def greedy(component: Component, kept: Mapping[int, Choice | None] | None = None) -> list[Choice | None]:
@@ -22,7 +22,7 @@ def greedy(component: Component, kept: Mapping[int, Choice | None] | None = None
         for option in options
         for flight in option.flights
         if flight.id in component.contended
-        for cabin in CABINS
+        for cabin in CABINS_LOWEST_FIRST
     }
     plan: list[Choice | None] = [None] * len(component.parties)
     for k, choice in (kept or {}).items():

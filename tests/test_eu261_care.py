@@ -9,16 +9,16 @@ import pytest
 from eu261.bands import Band
 from eu261.care import (
     DEFAULT_TARIFF,
+    TariffRule,
     VoucherAction,
     VoucherDecision,
-    VoucherTariff,
     decide_meal_voucher,
     meal_voucher_owed,
     voucher_value,
 )
 
 D = Decimal
-POUNDS = VoucherTariff(per_period=D("7.50"), minimum=D("5"), maximum=D("25"), currency="GBP")
+POUNDS = TariffRule(per_period=D("7.50"), minimum=D("5"), maximum=D("25"), currency="GBP")
 
 
 @pytest.mark.parametrize(
@@ -71,11 +71,11 @@ def test_a_negative_delay_has_no_voucher_value() -> None:
 )
 def test_a_tariff_must_make_sense(fields: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        VoucherTariff(**fields)  # type: ignore[arg-type]
+        TariffRule(**fields)  # type: ignore[arg-type]
 
 
 def test_default_tariff_is_policy() -> None:
-    policy = VoucherTariff(per_period=D("10"), minimum=D("10"), maximum=D("40"), currency="EUR")
+    policy = TariffRule(per_period=D("10"), minimum=D("10"), maximum=D("40"), currency="EUR")
     assert policy == DEFAULT_TARIFF
 
 

@@ -15,8 +15,9 @@ from django.core.management.base import SystemCheckError
 
 from events import registry
 from events.checks import check_subscription_queues, procfile_worker_queues, worker_queues
-from events.models import Event
+from events.contracts import EventFacts
 from events.registry import subscriber
+from flights.payloads import FlightCancelled, FlightDelayed
 from tests.support.processes import ROOT
 
 CONFIGURED = {"default", "events", "rebooking", "vouchers"}
@@ -35,7 +36,7 @@ def scratch_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(registry, "_subscriptions", {t: dict(s) for t, s in registry._subscriptions.items()})
 
 
-def misrouted(event: Event) -> None:
+def misrouted(payload: FlightDelayed | FlightCancelled, event: EventFacts) -> None:
     """A handler registered by the tests below on queues nobody consumes."""
 
 
@@ -53,7 +54,7 @@ def test_manage_py_check_passes_with_the_projects_own_settings() -> None:
 
 @pytest.mark.usefixtures("scratch_registry")
 def test_a_subscription_on_a_queue_nobody_consumes_is_an_error_naming_it() -> None:
-    subscriber("test-misrouted", on=["flight.delayed", "flight.cancelled"], queue="vouchrs")(misrouted)
+    subscriber("test-misrouted", on=[FlightDelayed, FlightCancelled], queue="vouchrs")(misrouted)
     errors = check_subscription_queues()
     assert [type(e) for e in errors] == [Error, Error]
     assert {e.id for e in errors} == {"events.E001"}

@@ -61,9 +61,9 @@ class VoucherTariff(models.Model):
         if None not in (self.minimum, self.maximum) and self.minimum > self.maximum:
             raise ValidationError({"maximum": "The maximum cannot be less than the minimum."})
 
-    def rule(self) -> care.VoucherTariff:
+    def rule(self) -> care.TariffRule:
         """The tariff as the rulebook takes it."""
-        return care.VoucherTariff(
+        return care.TariffRule(
             per_period=self.per_period, minimum=self.minimum, maximum=self.maximum, currency=self.currency
         )
 

@@ -7,7 +7,7 @@ from eu261 import care
 from .models import MealVoucher, VoucherTariff
 
 
-def current_tariff() -> care.VoucherTariff:
+def current_tariff() -> care.TariffRule:
     """The tariff operators set in the admin, or the regulation's defaults when they have set none."""
     row = VoucherTariff.objects.filter(id=VoucherTariff.SINGLETON_ID).first()
     return row.rule() if row else care.DEFAULT_TARIFF

@@ -5,10 +5,11 @@ Only the ``manage.py check`` that test starts imports it (through ``EVENTS_EXTRA
 
 from __future__ import annotations
 
-from events.models import Event
+from events.contracts import EventFacts
 from events.registry import subscriber
+from flights.payloads import FlightDelayed
 
 
-@subscriber("test-misrouted", on=["flight.delayed"], queue="vouchrs")
-def misrouted(event: Event) -> None:
+@subscriber("test-misrouted", on=[FlightDelayed], queue="vouchrs")
+def misrouted(payload: FlightDelayed, event: EventFacts) -> None:
     """Never runs: no worker consumes its queue."""
