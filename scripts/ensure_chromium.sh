@@ -6,4 +6,4 @@ if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
   echo "Installing Debian's chromium for the browser test"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-command -v chromium >/dev/null || { echo "make test: Chromium is needed for tests/test_browser.py (apt-get install chromium)" >&2; exit 1; }
+command -v chromium >/dev/null || { echo "make test: Chromium is needed for tests/operations/test_browser.py (apt-get install chromium)" >&2; exit 1; }

@@ -62,7 +62,7 @@ def test_a_subscription_on_a_queue_nobody_consumes_is_an_error_naming_it() -> No
         "subscriber 'test-misrouted' handles 'flight.cancelled' on queue 'vouchrs', which no worker consumes.",
         "subscriber 'test-misrouted' handles 'flight.delayed' on queue 'vouchrs', which no worker consumes.",
     }
-    assert errors[0].obj == "tests.test_subscription_queues.misrouted"
+    assert errors[0].obj == "tests.events.test_subscription_queues.misrouted"
     assert "vouchers" in errors[0].hint
     with pytest.raises(SystemCheckError, match=r"events\.E001"):
         call_command("check")

@@ -15,8 +15,8 @@ from flights import gate_cache
 from flights.models import Flight
 from flights.services import cancel_flight, change_gate, delay_flight
 from scenarios.loader import delete_scenario_data
-from tests.api.conftest import GATE_URL, BookedFlight
 from tests.factories import FlightFactory
+from tests.flights.api.conftest import GATE_URL, BookedFlight
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 11, 25)

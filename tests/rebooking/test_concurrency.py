@@ -13,9 +13,9 @@ from flights.models import Flight
 from flights.services import cancel_flight
 from passengers.models import Passenger, Segment
 from rebooking.models import Reaccommodation
+from tests.rebooking.test_service import _booking, _flight, _load
 from tests.support.flows import flush_test_redis, wait_until_finished
 from tests.support.processes import WorkerProcess
-from tests.test_rebooking_service import _booking, _flight, _load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

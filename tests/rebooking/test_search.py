@@ -6,7 +6,7 @@ import pytest
 
 from rebooking.domain import Traveller, priority_class
 from rebooking.search import Network
-from tests.rebooking_factories import MCT, flight, party
+from tests.factories.rebooking import MCT, flight, party
 
 MINUTES_72H = 72 * 60
 

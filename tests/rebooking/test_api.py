@@ -7,11 +7,11 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from flights.services import cancel_flight, delay_flight
-from tests import test_rebooking_service
-from tests.test_rebooking_service import DAY, _get, _handle
+from tests.rebooking import test_service
+from tests.rebooking.test_service import DAY, _get, _handle
 
 pytestmark = pytest.mark.django_db
-hub = test_rebooking_service.hub  # the same small network
+hub = test_service.hub  # the same small network
 
 
 @pytest.fixture(autouse=True)

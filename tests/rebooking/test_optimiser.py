@@ -12,7 +12,7 @@ import pytest
 from rebooking.domain import CABIN_LEVEL, Itinerary, Party
 from rebooking.optimiser import Plan, reaccommodate
 from rebooking.search import Network
-from tests.rebooking_factories import MCT, flight, party, rule_violations
+from tests.factories.rebooking import MCT, flight, party, rule_violations
 
 Vector = tuple[int, ...]
 

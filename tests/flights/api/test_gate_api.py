@@ -12,8 +12,8 @@ from rest_framework.exceptions import ValidationError
 
 from airline.api_errors import exception_handler
 from flights import gate_cache
-from tests.api.conftest import GATE_URL, STATUS_URL, BookedFlight
 from tests.factories import FlightFactory
+from tests.flights.api.conftest import GATE_URL, STATUS_URL, BookedFlight
 
 pytestmark = pytest.mark.django_db
 
