@@ -115,13 +115,15 @@ def affected_passengers(flights: list[object]) -> int:
 
 
 def unsettled() -> tuple[int, int]:
-    """Deliveries not yet done or dead; passenger and partner messages still pending."""
-    from events.models import Delivery, DeliveryStatus
+    """Deliveries, and passenger and partner messages, not yet done or dead."""
+    from events.leasing import OPEN
+    from events.models import Delivery
     from notifications.models import PartnerMessage, PassengerMessage
 
-    open_deliveries = Delivery.objects.exclude(status__in=[DeliveryStatus.DONE, DeliveryStatus.DEAD]).count()
-    pending = PassengerMessage.objects.filter(status="pending").count()
-    return open_deliveries, pending + PartnerMessage.objects.filter(status="pending").count()
+    deliveries, passengers, partners = (
+        model.objects.filter(status__in=OPEN).count() for model in (Delivery, PassengerMessage, PartnerMessage)
+    )
+    return deliveries, passengers + partners
 
 
 def wait_until_settled(started: float, timeout: float) -> tuple[float, float]:
@@ -133,17 +135,17 @@ def wait_until_settled(started: float, timeout: float) -> tuple[float, float]:
     last_report = 0.0
     while True:
         try:
-            open_deliveries, pending_messages = unsettled()
+            open_deliveries, open_messages = unsettled()
         except OperationalError:  # the drill terminated this connection too
             connection.close()
             continue
         now = time.perf_counter() - started
         if flows_done is None and open_deliveries == 0:
             flows_done = now
-        if flows_done is not None and pending_messages == 0:
+        if flows_done is not None and open_messages == 0:
             return flows_done, now
         if now - last_report >= 15:
-            print(f"  {now:5.0f} s: {open_deliveries} deliveries open, {pending_messages} messages pending")
+            print(f"  {now:5.0f} s: {open_deliveries} deliveries open, {open_messages} messages open")
             last_report = now
         if now > timeout:
             raise SystemExit(f"not settled after {timeout:.0f} s")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from django.db import connection
 
-from events.models import Delivery, DeliveryStatus, Event
+from events.leasing import LeaseStatus
+from events.models import Delivery, Event
 from events.selectors import status_of_annotated, with_flow_counts
 
 # Effects the database must hold at most once per key: (label, table, key columns).
@@ -90,15 +91,21 @@ def dead_deliveries() -> list[tuple[str, str, str]]:
     """Every dead delivery: subscriber, event type and its last error (what explains a failed flow)."""
     return [
         (d.subscriber, d.event.type, d.last_error.strip().splitlines()[-1] if d.last_error.strip() else "")
-        for d in Delivery.objects.filter(status=DeliveryStatus.DEAD).select_related("event")
+        for d in Delivery.objects.filter(status=LeaseStatus.DEAD).select_related("event")
     ]
 
 
 def work_done_again() -> dict[str, int]:
     """How much the faults made the system redo: deliveries run more than once or sent to the broker again,
-    partner messages attempted more than once."""
+    partner and passenger messages attempted more than once."""
     delivered = _rows(
         "SELECT count(*) FILTER (WHERE attempts > 1), count(*) FILTER (WHERE dispatch_count > 1) FROM events_delivery"
     )[0]
     retried = _rows("SELECT count(*) FROM notifications_partnermessage WHERE attempts > 1")[0][0]
-    return {"deliveries run again": delivered[0], "deliveries sent again": delivered[1], "partner retries": retried}
+    resent = _rows("SELECT count(*) FROM notifications_passengermessage WHERE attempts > 1")[0][0]
+    return {
+        "deliveries run again": delivered[0],
+        "deliveries sent again": delivered[1],
+        "partner retries": retried,
+        "passenger messages sent again": resent,
+    }

@@ -10,12 +10,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from .contracts import InvalidPayload, decode
-from .models import Delivery, DeliveryStatus, Event
+from .leasing import RESENDABLE
+from .models import Delivery, Event
 from .selectors import COMPLETED, FAILED, IN_PROGRESS, status_of_annotated, with_flow_counts
 from .services import redeliver
 
 _STATUS_COLOURS = {COMPLETED: "#2e7d32", FAILED: "#c62828", IN_PROGRESS: "#ef6c00"}
-_RETRYABLE = [DeliveryStatus.FAILED, DeliveryStatus.DEAD]
 
 
 class FlowStatusFilter(admin.SimpleListFilter):
@@ -132,7 +132,7 @@ class EventAdmin(admin.ModelAdmin):
     @admin.action(description="Redeliver failed or dead deliveries of the selected flows", permissions=["change"])
     def redeliver_flows(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         ids = list(
-            Delivery.objects.filter(event__root__in=queryset.values("root"), status__in=_RETRYABLE).values_list(
+            Delivery.objects.filter(event__root__in=queryset.values("root"), status__in=RESENDABLE).values_list(
                 "id", flat=True
             )
         )
@@ -176,7 +176,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "subscriber", "queue", "event__type"]
     search_fields = ["=event__id", "=event__root__id", "subscriber"]
     list_select_related = ["event"]
-    readonly_fields = [f.name for f in Delivery._meta.fields]
+    readonly_fields = ["id", "event", "subscriber", "queue", "status", "attempts", "created_at", "dispatched_at",
+                       "dispatch_count", "next_attempt_at", "started_at", "lease_expires_at", "lease_token",
+                       "finished_at", "last_error", "task_id", "result"]  # fmt: skip
     actions = ["redeliver_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -196,7 +198,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Redeliver the selected failed or dead deliveries", permissions=["change"])
     def redeliver_selected(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
-        retryable = list(queryset.filter(status__in=_RETRYABLE))
+        retryable = list(queryset.filter(status__in=RESENDABLE))
         count = redeliver([delivery.id for delivery in retryable])
         for delivery in retryable:
             self.log_change(request, delivery, "Redelivered")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from .contracts import EventFacts
+from .leasing import LeasedWork, LeaseStatus, open_work_index, valid_status
 
 
 class Event(models.Model):
@@ -50,31 +50,17 @@ class Event(models.Model):
         )
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed (will retry)"
-    DEAD = "dead", "Dead (gave up)"
+DeliveryStatus = LeaseStatus  # the one set of statuses of leased work
 
 
-class Delivery(models.Model):
-    """One subscriber's handling of one event: ``pending → running → done | failed → dead``."""
+class Delivery(LeasedWork):
+    """One subscriber's handling of one event: ``pending → running → done | failed → … → dead`` (events.leasing)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.CharField(max_length=64)
     queue = models.CharField(max_length=64)
-    status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last sent to the broker.")
     dispatch_count = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="A failed delivery retries then.")
-    started_at = models.DateTimeField(null=True, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    lease_token = models.UUIDField(null=True, blank=True, editable=False)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     result = models.JSONField(default=dict, blank=True, help_text="What the handler produced (counts).")
 
@@ -83,18 +69,9 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(fields=["event", "subscriber"], name="delivery_unique_event_subscriber"),
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in DeliveryStatus]), name="delivery_status_valid"
-            ),
+            valid_status("delivery_status_valid"),
         ]
-        indexes = [
-            # The relay's scan: everything not finished, by status.
-            models.Index(
-                fields=["status", "next_attempt_at"],
-                name="delivery_open_idx",
-                condition=Q(status__in=["pending", "running", "failed"]),
-            ),
-        ]
+        indexes = [open_work_index("delivery_open_idx")]  # the relay's scan
 
     def __str__(self) -> str:
         return f"{self.subscriber} ← {self.event_id} [{self.status}]"

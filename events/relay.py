@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from . import leasing
 from .dispatch import dispatch
-from .models import Delivery, DeliveryStatus
+from .models import Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -28,33 +29,25 @@ class RelayReport:
     buried: int
 
 
-def _seconds(value: float) -> dt.timedelta:
-    return dt.timedelta(seconds=value)
-
-
 def relay_once() -> RelayReport:
     """One sweep: bury deliveries whose worker died on their last attempt, then send what is due."""
     now = timezone.now()
-    buried = Delivery.objects.filter(
-        status=DeliveryStatus.RUNNING, lease_expires_at__lt=now, attempts__gte=settings.EVENTS_MAX_ATTEMPTS
-    ).update(status=DeliveryStatus.DEAD, finished_at=now, last_error="worker lost during the last attempt")
-    never_sent_or_lost = Q(status=DeliveryStatus.PENDING) & (
-        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - _seconds(settings.EVENTS_REDISPATCH_SECONDS))
+    buried = leasing.bury_lost(Delivery.objects.all(), now, attempt_limit=settings.EVENTS_MAX_ATTEMPTS)
+    due = leasing.due_for_sweep(
+        now,
+        grace=settings.EVENTS_RELAY_GRACE_SECONDS,
+        pending_lost=_not_sent_within(settings.EVENTS_REDISPATCH_SECONDS, now),
+        not_just_resent=_not_sent_within(settings.EVENTS_RELAY_GRACE_SECONDS, now),
     )
-    retry_due = Q(
-        status=DeliveryStatus.FAILED,
-        next_attempt_at__lte=now - _seconds(settings.EVENTS_RELAY_GRACE_SECONDS),
+    deliveries = list(
+        Delivery.objects.filter(due).only("id", "queue").order_by("created_at")[: settings.EVENTS_RELAY_BATCH]
     )
-    # Running with an expired lease: the worker died; send it again (unless just sent).
-    worker_lost = Q(status=DeliveryStatus.RUNNING, lease_expires_at__lt=now) & (
-        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - _seconds(settings.EVENTS_RELAY_GRACE_SECONDS))
-    )
-    due = list(
-        Delivery.objects.filter(never_sent_or_lost | retry_due | worker_lost)
-        .only("id", "queue")
-        .order_by("created_at")[: settings.EVENTS_RELAY_BATCH]
-    )
-    dispatched = dispatch(due) if due else 0
+    dispatched = dispatch(deliveries) if deliveries else 0
     if dispatched or buried:
         logger.info("relay: %d dispatched, %d buried", dispatched, buried)
     return RelayReport(dispatched=dispatched, buried=buried)
+
+
+def _not_sent_within(seconds: float, now: dt.datetime) -> Q:
+    """Never sent to the broker, or last sent more than ``seconds`` ago."""
+    return Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - dt.timedelta(seconds=seconds))

@@ -117,14 +117,14 @@ class SandboxDeliveryAdmin(ReadOnlyAdmin):
 
 @admin.register(PassengerMessage)
 class PassengerMessageAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "passenger", "kind", "channel", "recipient", "status", "sent_at")
+    list_display = ("created_at", "passenger", "kind", "channel", "recipient", "status", "finished_at")
     list_filter = ("kind", "channel", "status")
     list_select_related = ("passenger",)
     search_fields = ("=passenger__ref", "passenger__last_name", "=kind")
     search_help_text = "Passenger id, last name or kind (delay, voucher, …)."
     actions = ["resend"]
 
-    @admin.action(description="Send failed messages again", permissions=["resend"])
+    @admin.action(description="Send dead messages again", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[PassengerMessage]) -> None:
         for message in queryset:
             self.log_change(request, message, "Resent")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from events.leasing import LeasedWork, LeaseStatus, open_work_index, valid_status
 from flights.models import Airline
 
 
@@ -25,19 +26,15 @@ class PartnerMessageKind(models.TextChoices):
     REBOOKED_OUT = "rebooked_out", "Rebooked out"
 
 
-class PartnerMessageStatus(models.TextChoices):
-    PENDING = "pending", "Pending (will be sent or retried)"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed (refused by the partner)"
-    DEAD = "dead", "Dead (gave up after retries)"
+PartnerMessageStatus = LeaseStatus  # the one set of statuses of leased work
 
 
-class PartnerMessage(models.Model):
+class PartnerMessage(LeasedWork):
     """One signed message to a partner about one of its flights, caused by one event.
 
-    ``body`` is built once: every attempt sends the same bytes with the same
-    ``Idempotency-Key`` (the id). A sender claims the message with a conditional
-    UPDATE that takes a lease (``lease_token``, ``lease_expires_at``).
+    ``body`` is built once: every attempt sends the same bytes with the same ``Idempotency-Key`` (the id).
+    Sending is leased work (events.leasing): ``done`` once the partner answered 2xx, ``failed`` while it
+    will be retried, ``dead`` when the attempts ran out or the partner refused it (``last_error`` says why).
     """
 
     id = models.UUIDField("message id", primary_key=True, default=uuid.uuid4, editable=False)
@@ -47,27 +44,15 @@ class PartnerMessage(models.Model):
     kind = models.CharField(max_length=16, choices=PartnerMessageKind.choices)
     passenger_refs = models.JSONField(default=list, help_text="Passenger ids the message lists.")
     body = models.TextField(help_text="The exact JSON sent (ASCII), signed as its UTF-8 bytes.")
-    status = models.CharField(max_length=10, choices=PartnerMessageStatus.choices, default=PartnerMessageStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
     attempt_limit = models.PositiveSmallIntegerField(help_text="Attempts allowed in all; a resend raises it.")
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    lease_token = models.UUIDField(null=True, blank=True, editable=False)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["event", "flight", "kind"], name="partnermessage_unique_event_flight_kind"),
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in PartnerMessageStatus]), name="partnermessage_status_valid"
-            ),
+            valid_status("partnermessage_status_valid"),
         ]
-        indexes = [
-            models.Index(fields=["next_attempt_at"], name="partnermessage_pending_idx", condition=Q(status="pending")),
-        ]
+        indexes = [open_work_index("partnermessage_open_idx")]  # the sweep's scan
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.partner_id} {self.flight_id} [{self.status}]"
@@ -134,14 +119,16 @@ class Channel(models.TextChoices):
     SMS = "sms", "SMS"
 
 
-class PassengerMessageStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+PassengerMessageStatus = LeaseStatus  # the one set of statuses of leased work
 
 
-class PassengerMessage(models.Model):
-    """One passenger told of one change on one channel; ``context`` holds the passenger's own facts."""
+class PassengerMessage(LeasedWork):
+    """One passenger told of one change on one channel; ``context`` holds the passenger's own facts.
+
+    Sending is leased work (events.leasing), claimed in batches: ``done`` once the gateway took it, ``dead``
+    when it refused it (an operator sends it again). It is never ``failed``: a gateway error is not retried
+    by itself. A batch whose worker died is sent again by the sweep once its lease expires.
+    """
 
     passenger = models.ForeignKey("passengers.Passenger", on_delete=models.CASCADE, related_name="messages")
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="passenger_messages")
@@ -149,14 +136,6 @@ class PassengerMessage(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     recipient = models.CharField(max_length=254, help_text="The address or number at the time of the change.")
     context = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        max_length=8, choices=PassengerMessageStatus.choices, default=PassengerMessageStatus.PENDING
-    )
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -164,10 +143,7 @@ class PassengerMessage(models.Model):
             models.UniqueConstraint(
                 fields=["passenger", "event", "kind", "channel"], name="passengermessage_unique_change_channel"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in PassengerMessageStatus]),
-                name="passengermessage_status_valid",
-            ),
+            valid_status("passengermessage_status_valid"),
         ]
 
     def __str__(self) -> str:

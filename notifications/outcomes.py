@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import PartnerMessage, PassengerMessage
+from .models import PartnerMessage, PartnerMessageStatus, PassengerMessage, PassengerMessageStatus
+
+# The outcome document's words (outcomes.schema.json) for the statuses of leased work; unfinished work
+# (pending, running, failed: to be retried) is "pending" there.
+_PARTNER_STATUS = {PartnerMessageStatus.DONE: "delivered", PartnerMessageStatus.DEAD: "dead"}
+_PASSENGER_STATUS = {PassengerMessageStatus.DONE: "sent", PassengerMessageStatus.DEAD: "failed"}
 
 
 def partner_messages_section() -> list[dict[str, Any]]:
@@ -16,7 +21,7 @@ def partner_messages_section() -> list[dict[str, Any]]:
             "kind": message.kind,
             "flight": str(message.flight.ref),
             "passengers": message.passenger_refs,
-            "status": message.status,
+            "status": _PARTNER_STATUS.get(message.status, "pending"),
             "attempts": message.attempts,
         }
         for message in messages
@@ -26,4 +31,12 @@ def partner_messages_section() -> list[dict[str, Any]]:
 def passenger_messages_section() -> list[dict[str, Any]]:
     """Every message to a passenger and its delivery."""
     messages = PassengerMessage.objects.select_related("passenger").order_by("created_at", "id")
-    return [{"passenger": m.passenger.ref, "channel": m.channel, "kind": m.kind, "status": m.status} for m in messages]
+    return [
+        {
+            "passenger": m.passenger.ref,
+            "channel": m.channel,
+            "kind": m.kind,
+            "status": _PASSENGER_STATUS.get(m.status, "pending"),
+        }
+        for m in messages
+    ]

@@ -1,21 +1,21 @@
 """Delivering one partner message: claim it, POST it once, record the attempt, decide what happens next.
 
-A message is claimed with one conditional UPDATE that takes a lease, so two
-sends of the same message never run at once. Short waits before a retry ride on
-a Celery countdown; every wait is also written to ``next_attempt_at``, where the
-periodic sweep finds messages whose countdown was lost or too long to schedule.
+Sending is leased work (``events.leasing``): a message is claimed with one conditional UPDATE that takes a
+lease, so two sends of the same message never run at once, and a failed attempt is retried the way every
+kind of leased work is (short waits on a Celery countdown, longer ones in ``next_attempt_at`` for the sweep).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
+
+from events import leasing
 
 from .models import PartnerMessage, PartnerMessageAttempt, PartnerMessageStatus
 from .partner_http import is_http_url, post_signed
@@ -32,30 +32,28 @@ class SendResult:
     retry_in: float | None = None
 
 
-def _free(now: dt.datetime) -> Q:
-    return Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
-
-
 def claim(message_id: uuid.UUID | str, token: uuid.UUID) -> bool:
-    """Take the message for one attempt if it is pending, due, has attempts left and nobody holds it."""
-    now = timezone.now()
-    claimed = (
-        PartnerMessage.objects.filter(_free(now), id=message_id, status=PartnerMessageStatus.PENDING)
-        .filter(next_attempt_at__lte=now, attempts__lt=F("attempt_limit"))
-        .update(
-            attempts=F("attempts") + 1,
-            lease_token=token,
-            lease_expires_at=now + dt.timedelta(seconds=settings.PARTNER_LEASE_SECONDS),
+    """Take the message for one attempt if it is due, has attempts left and nobody holds it."""
+    return bool(
+        leasing.claim(
+            PartnerMessage.objects.filter(id=message_id),
+            token=token,
+            lease_seconds=settings.PARTNER_LEASE_SECONDS,
+            attempt_limit=F("attempt_limit"),
         )
     )
-    return bool(claimed)
 
 
 def send(message_id: uuid.UUID | str) -> SendResult:
-    """Make one attempt to deliver the message, if it may be attempted now."""
+    """Make one attempt to deliver the message, if it may be attempted now.
+
+    A 2xx answer makes it ``done``; a refusal (any other 4xx or 3xx, or an endpoint that is not http(s))
+    ``dead`` at once; no answer, 408, 429 or 5xx ``failed``, to be retried, until the attempts run out.
+    """
     token = uuid.uuid4()
     if not claim(message_id, token):
         return SendResult("skipped")
+    work = PartnerMessage.objects.filter(id=message_id)
     message = PartnerMessage.objects.select_related("partner").get(id=message_id)
     partner = message.partner
     result = post_signed(
@@ -68,25 +66,31 @@ def send(message_id: uuid.UUID | str) -> SendResult:
         latency_ms=result.latency_ms,
         error=result.error,
     )
-    verdict = verdict_for(result.status_code) if is_http_url(partner.endpoint) else Verdict.FAIL
-    now = timezone.now()
-    fields: dict[str, object] = {"lease_token": None, "lease_expires_at": None, "last_error": result.error}
-    retry_in = None
-    if verdict is Verdict.DELIVERED:
-        fields.update(status=PartnerMessageStatus.DELIVERED, delivered_at=now)
-    elif verdict is Verdict.FAIL:
-        fields["status"] = PartnerMessageStatus.FAILED
-    elif message.attempts >= message.attempt_limit:
-        fields["status"] = PartnerMessageStatus.DEAD
-    else:
+    verdict = verdict_for(result.status_code) if is_http_url(partner.endpoint) else Verdict.REFUSED
+    retry_in: float | None = None
+    status: str | None
+    if verdict is Verdict.RETRY:
         retry_in = next_wait(
             message.attempts,
             base=settings.PARTNER_RETRY_BASE_SECONDS,
             cap=settings.PARTNER_RETRY_CAP_SECONDS,
-            retry_after=retry_after_seconds(result.retry_after, now),
+            retry_after=retry_after_seconds(result.retry_after, timezone.now()),
         )
-        fields.update(status=PartnerMessageStatus.PENDING, next_attempt_at=now + dt.timedelta(seconds=retry_in))
-    if not PartnerMessage.objects.filter(id=message.id, lease_token=token).update(**fields):
+        status = leasing.retry_or_bury(
+            work,
+            token,
+            attempts=message.attempts,
+            attempt_limit=message.attempt_limit,
+            wait=retry_in,
+            error=result.error,
+            max_countdown=settings.PARTNER_MAX_COUNTDOWN_SECONDS,
+            send_again=lambda wait: _send_later(message.id, wait),
+        )
+    else:  # delivered, or refused: dead at once
+        status = PartnerMessageStatus.DONE if verdict is Verdict.DELIVERED else PartnerMessageStatus.DEAD
+        if not leasing.finish(work, token, status, error=result.error):
+            status = None
+    if status is None:
         logger.warning("partner message %s: lease lost during attempt %d", message.id, message.attempts)
         return SendResult("skipped")
     logger.info(
@@ -96,22 +100,21 @@ def send(message_id: uuid.UUID | str) -> SendResult:
         partner.code,
         message.attempts,
         result.status_code or result.error,
-        fields.get("status"),
+        status,
     )
-    return SendResult(str(fields["status"]), retry_in)
+    return SendResult(status, retry_in if status == PartnerMessageStatus.FAILED else None)
+
+
+def _send_later(message_id: uuid.UUID, countdown: float) -> None:
+    from .tasks import send_partner_message  # the tasks module imports this one
+
+    send_partner_message.apply_async((str(message_id),), countdown=countdown)
 
 
 def due_for_sweep(limit: int) -> list[uuid.UUID]:
-    """Pending messages whose retry is overdue (a lost or unscheduled countdown); buries messages whose last
-    attempt died with its worker."""
+    """Messages whose send was lost, whose retry is overdue (a lost or unscheduled countdown) or whose worker
+    died; buries first the messages whose last attempt died with its worker."""
     now = timezone.now()
-    PartnerMessage.objects.filter(
-        status=PartnerMessageStatus.PENDING, attempts__gte=F("attempt_limit"), lease_expires_at__lt=now
-    ).update(status=PartnerMessageStatus.DEAD, last_error="the last attempt never finished", lease_token=None)
-    overdue = now - dt.timedelta(seconds=settings.PARTNER_SWEEP_GRACE_SECONDS)
-    return list(
-        PartnerMessage.objects.filter(_free(now), status=PartnerMessageStatus.PENDING, next_attempt_at__lte=overdue)
-        .filter(attempts__lt=F("attempt_limit"))
-        .order_by("next_attempt_at")
-        .values_list("id", flat=True)[:limit]
-    )
+    leasing.bury_lost(PartnerMessage.objects.all(), now, attempt_limit=F("attempt_limit"))
+    due = leasing.due_for_sweep(now, grace=settings.PARTNER_SWEEP_GRACE_SECONDS)
+    return list(PartnerMessage.objects.filter(due).order_by("next_attempt_at").values_list("id", flat=True)[:limit])

@@ -1,8 +1,11 @@
-"""Sending a batch of passenger messages: claim them, render them, send them over one connection per channel."""
+"""Sending a batch of passenger messages: claim them, render them, send them over one connection per channel.
+
+Sending is leased work (``events.leasing``) claimed a batch at a time. A gateway error makes the message
+``dead`` at once (an operator sends it again); a batch whose worker died is sent again by the sweep.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
@@ -11,8 +14,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Q
 from django.utils import timezone
+
+from events import leasing
 
 from . import sms
 from .models import Channel, PassengerMessage, PassengerMessageStatus
@@ -21,18 +25,16 @@ from .rendering import render
 logger = logging.getLogger(__name__)
 
 
-def claim(message_ids: list[int]) -> list[PassengerMessage]:
-    """Take the pending messages among ``message_ids`` that no other sender holds (conditional UPDATE)."""
-    token, now = uuid.uuid4(), timezone.now()
-    PassengerMessage.objects.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-        id__in=message_ids,
-        status=PassengerMessageStatus.PENDING,
-    ).update(claim_token=token, claimed_until=now + dt.timedelta(seconds=settings.PASSENGER_MESSAGE_LEASE_SECONDS))
+def claim(message_ids: list[int], token: uuid.UUID) -> list[PassengerMessage]:
+    """Take the messages among ``message_ids`` that may be sent now and no other sender holds."""
+    leasing.claim(
+        PassengerMessage.objects.filter(id__in=message_ids),
+        token=token,
+        lease_seconds=settings.PASSENGER_MESSAGE_LEASE_SECONDS,
+        attempt_limit=None,
+    )
     return list(
-        PassengerMessage.objects.filter(claim_token=token, status=PassengerMessageStatus.PENDING)
-        .select_related("passenger", "event")
-        .order_by("id")
+        PassengerMessage.objects.filter(leasing.held(token)).select_related("passenger", "event").order_by("id")
     )
 
 
@@ -61,57 +63,48 @@ CHANNELS: dict[str, tuple[Callable[[], Any], Callable[[PassengerMessage], Any]]]
 
 
 def send_batch(message_ids: list[int]) -> dict[str, int]:
-    """Send the pending messages among ``message_ids``; each ends ``sent`` or ``failed`` (with its error).
+    """Send the messages among ``message_ids`` that may be sent now; each ends ``done`` or ``dead`` (with its error).
 
     Each message's outcome is written as soon as it is sent, not once per batch: a worker killed mid-batch
     then leaves at most the one message it was sending to be sent again.
     """
-    messages = claim(message_ids)
+    token = uuid.uuid4()
+    messages = claim(message_ids, token)
     for channel, (connect, build) in CHANNELS.items():
         batch = [m for m in messages if m.channel == channel]
         if batch:
             with connect() as connection:
                 for message in batch:
-                    _send_one(connection, message, build)
-    sent = sum(m.status == PassengerMessageStatus.SENT for m in messages)
-    return {"sent": sent, "failed": len(messages) - sent}
+                    _send_one(connection, message, build, token)
+    done = sum(m.status == PassengerMessageStatus.DONE for m in messages)
+    return {"done": done, "dead": len(messages) - done}
 
 
-def _send_one(connection: Any, message: PassengerMessage, build: Callable[[PassengerMessage], Any]) -> None:
+def _send_one(
+    connection: Any, message: PassengerMessage, build: Callable[[PassengerMessage], Any], token: uuid.UUID
+) -> None:
     try:
         connection.send_messages([build(message)])
-    except Exception as exc:  # a gateway, template or address error fails this message only
-        logger.warning("passenger message %s (%s) failed: %s", message.id, message.channel, exc)
-        message.status, message.error, sent_at = PassengerMessageStatus.FAILED, f"{type(exc).__name__}: {exc}", None
+    except Exception as exc:  # a gateway, template or address error: this message only is dead
+        logger.warning("passenger message %s (%s) not sent: %s", message.id, message.channel, exc)
+        message.status, message.last_error = PassengerMessageStatus.DEAD, f"{type(exc).__name__}: {exc}"
     else:
-        message.status, message.error, sent_at = PassengerMessageStatus.SENT, "", timezone.now()
-    PassengerMessage.objects.filter(id=message.id).update(
-        status=message.status, error=message.error, sent_at=sent_at, claim_token=None
-    )
+        message.status, message.last_error = PassengerMessageStatus.DONE, ""
+    leasing.finish(PassengerMessage.objects.filter(id=message.id), token, message.status, error=message.last_error)
 
 
 def due_for_sweep() -> list[int]:
-    """Pending messages nobody holds that have waited longer than the grace: their send task was lost."""
-    now = timezone.now()
-    return list(
-        PassengerMessage.objects.filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-            status=PassengerMessageStatus.PENDING,
-            created_at__lt=now - dt.timedelta(seconds=settings.PASSENGER_SWEEP_GRACE_SECONDS),
-        )
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    """Messages whose send task was lost (pending longer than the grace) or whose worker died (lease expired)."""
+    due = leasing.due_for_sweep(timezone.now(), grace=settings.PASSENGER_SWEEP_GRACE_SECONDS)
+    return list(PassengerMessage.objects.filter(due).order_by("id").values_list("id", flat=True))
 
 
 def resend(message_ids: list[int]) -> list[int]:
-    """Make failed messages pending again; return their ids (to send)."""
+    """Make dead messages pending again; return their ids (to send)."""
     ids = list(
-        PassengerMessage.objects.filter(id__in=message_ids, status=PassengerMessageStatus.FAILED).values_list(
-            "id", flat=True
-        )
+        PassengerMessage.objects.filter(id__in=message_ids, status__in=leasing.RESENDABLE).values_list("id", flat=True)
     )
     PassengerMessage.objects.filter(id__in=ids).update(
-        status=PassengerMessageStatus.PENDING, error="", claim_token=None, claimed_until=None
+        status=PassengerMessageStatus.PENDING, last_error="", lease_token=None, lease_expires_at=None
     )
     return ids

@@ -12,18 +12,20 @@ RETRIED_STATUSES = frozenset({408, 429})
 
 
 class Verdict(enum.Enum):
+    """What one answer means for the message: delivered, to be retried, or refused (never retried)."""
+
     DELIVERED = "delivered"
     RETRY = "retry"
-    FAIL = "fail"
+    REFUSED = "refused"
 
 
 def verdict_for(status_code: int | None) -> Verdict:
-    """2xx delivers; no answer (timeout, connection error), 408, 429 and 5xx retry; any other status fails."""
+    """2xx delivers; no answer (timeout, connection error), 408, 429 and 5xx retry; any other status refuses."""
     if status_code is None or status_code in RETRIED_STATUSES or status_code >= 500:
         return Verdict.RETRY
     if 200 <= status_code < 300:
         return Verdict.DELIVERED
-    return Verdict.FAIL
+    return Verdict.REFUSED
 
 
 def retry_after_seconds(header: str | None, now: dt.datetime) -> float | None:

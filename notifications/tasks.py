@@ -10,16 +10,13 @@ from . import partner_delivery, passenger_delivery
 
 @shared_task(name="notifications.send_partner_message", acks_late=True, ignore_result=True)
 def send_partner_message(message_id: str) -> str:
-    """One attempt to deliver a partner message; a short wait before the retry rides on a countdown."""
-    result = partner_delivery.send(message_id)
-    if result.retry_in is not None and result.retry_in <= settings.PARTNER_MAX_COUNTDOWN_SECONDS:
-        send_partner_message.apply_async((message_id,), countdown=result.retry_in)
-    return result.status
+    """One attempt to deliver a partner message (it schedules its own retry)."""
+    return partner_delivery.send(message_id).status
 
 
 @shared_task(name="notifications.sweep_partner_messages", acks_late=True, ignore_result=True)
 def sweep_partner_messages() -> int:
-    """Send the partner messages whose retry is due and was not scheduled on the broker (beat, periodic)."""
+    """Send the partner messages whose send or retry the broker did not carry, or whose worker died (beat)."""
     due = partner_delivery.due_for_sweep(settings.PARTNER_SWEEP_BATCH)
     for message_id in due:
         send_partner_message.delay(str(message_id))
@@ -34,7 +31,7 @@ def send_passenger_messages(message_ids: list[int]) -> dict[str, int]:
 
 @shared_task(name="notifications.sweep_passenger_messages", acks_late=True, ignore_result=True)
 def sweep_passenger_messages() -> int:
-    """Send, in batches, the pending passenger messages whose send task was lost (beat, periodic)."""
+    """Send, in batches, the passenger messages whose send task was lost or whose worker died (beat, periodic)."""
     due = passenger_delivery.due_for_sweep()
     send_in_batches(due)
     return len(due)

@@ -213,7 +213,7 @@ def test_partner_secrets_show_in_no_history_export_api_or_log(
         assert admin_client.post(f"{admin_page}change/", form).status_code == 302
     with caplog.at_level(logging.DEBUG):
         # The endpoint refuses the connection: an attempt with an error, to be retried.
-        assert partner_delivery.send(partner_message.id).status == "pending"
+        assert partner_delivery.send(partner_message.id).status == "failed"
     histories = [_page(admin_client, f"{admin_page}history/") for admin_page in rotations]
     assert all("Changed secret." in history for history in histories)
     pages = [

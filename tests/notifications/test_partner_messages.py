@@ -73,11 +73,11 @@ def _message_to_pa(tmp_path: Any, endpoint: str) -> PartnerMessage:
 
 
 def _drive(message: PartnerMessage, limit: int = 10) -> PartnerMessage:
-    """Attempt the message until it is no longer pending, as the send task and its retries would."""
+    """Attempt the message until it is done or dead, as the send task and its retries would."""
     for _ in range(limit):
         partner_delivery.send(message.id)
         message.refresh_from_db()
-        if message.status != "pending":
+        if message.status not in ("pending", "failed"):
             break
     return message
 
@@ -161,7 +161,7 @@ def test_rebooking_tells_partners_who_was_moved_in_and_out(tmp_path) -> None:
 def test_a_delivered_message_is_signed_with_the_partners_secret(tmp_path, httpserver: HTTPServer) -> None:
     partner = Partner(httpserver)
     message = _drive(_message_to_pa(tmp_path, partner.url))
-    assert message.status == "delivered" and message.attempts == 1 and message.delivered_at
+    assert message.status == "done" and message.attempts == 1 and message.finished_at
     ((body, headers),) = partner.requests
     assert body == message.body.encode()
     assert headers["Content-Type"] == "application/json"
@@ -175,17 +175,17 @@ def test_a_delivered_message_is_signed_with_the_partners_secret(tmp_path, httpse
 def test_503_and_a_timeout_are_retried_with_the_same_bytes_and_key(tmp_path, httpserver: HTTPServer) -> None:
     partner = Partner(httpserver, 503, "slow")
     message = _drive(_message_to_pa(tmp_path, partner.url))
-    assert message.status == "delivered" and message.attempts == 3
+    assert message.status == "done" and message.attempts == 3
     assert len({(body, headers["Idempotency-Key"], headers["X-Signature"]) for body, headers in partner.requests}) == 1
     codes = list(message.attempt_log.values_list("status_code", flat=True))
     assert codes == [503, None, 200]
     assert "Timeout" in message.attempt_log.get(number=2).error
 
 
-def test_a_400_fails_at_once(tmp_path, httpserver: HTTPServer) -> None:
+def test_a_400_is_dead_at_once(tmp_path, httpserver: HTTPServer) -> None:
     partner = Partner(httpserver, 400)
     message = _drive(_message_to_pa(tmp_path, partner.url))
-    assert message.status == "failed" and message.attempts == 1 and "HTTP 400" in message.last_error
+    assert message.status == "dead" and message.attempts == 1 and "HTTP 400" in message.last_error
     assert len(partner.requests) == 1
 
 
@@ -196,7 +196,7 @@ def test_a_partner_that_keeps_failing_is_dead_after_the_limit_and_can_be_resent(
     assert partner_delivery.send(message.id).status == "skipped", "a dead message is not claimable"
     assert partner_services.resend([message.id]) == 1
     message = _drive(message)
-    assert message.status == "delivered" and message.attempts == 5
+    assert message.status == "done" and message.attempts == 5
     assert {h["Idempotency-Key"] for _, h in partner.requests} == {str(message.id)}
 
 
@@ -204,14 +204,14 @@ def test_an_unreachable_partner_is_retried(tmp_path) -> None:
     message = _message_to_pa(tmp_path, "http://127.0.0.1:9/pa")  # nothing listens on port 9
     result = partner_delivery.send(message.id)
     message.refresh_from_db()
-    assert result.status == "pending" and result.retry_in is not None and message.last_error.startswith("Connect")
+    assert result.status == "failed" and result.retry_in is not None and message.last_error.startswith("Connect")
 
 
 def test_only_http_endpoints_are_posted_to(tmp_path) -> None:
     message = _message_to_pa(tmp_path, "http://127.0.0.1:9/pa")
     Airline.objects.filter(code="PA").update(endpoint="file:///etc/passwd")  # set behind the admin's back
     message = _drive(message)
-    assert message.status == "failed" and "not an http/https URL" in message.last_error
+    assert message.status == "dead" and "not an http/https URL" in message.last_error
 
 
 def test_retry_after_is_honoured_and_long_waits_go_to_the_sweep(tmp_path, httpserver, settings) -> None:
@@ -219,12 +219,23 @@ def test_retry_after_is_honoured_and_long_waits_go_to_the_sweep(tmp_path, httpse
     partner = Partner(httpserver, 429, retry_after="120")
     message = _message_to_pa(tmp_path, partner.url)
     result = partner_delivery.send(message.id)
-    assert result.status == "pending" and result.retry_in == 120
+    assert result.status == "failed" and result.retry_in == 120
     message.refresh_from_db()
     assert message.next_attempt_at > timezone.now() + timezone.timedelta(seconds=110)
     assert partner_delivery.due_for_sweep(10) == []
     PartnerMessage.objects.filter(id=message.id).update(next_attempt_at=timezone.now() - timezone.timedelta(hours=1))
     assert partner_delivery.due_for_sweep(10) == [message.id]
+
+
+def test_a_message_whose_worker_died_is_swept_then_buried_after_its_last_attempt(tmp_path) -> None:
+    message = _message_to_pa(tmp_path, "http://127.0.0.1:9/pa")
+    expired = timezone.now() - timezone.timedelta(seconds=1)
+    PartnerMessage.objects.filter(id=message.id).update(status="running", attempts=1, lease_expires_at=expired)
+    assert partner_delivery.due_for_sweep(10) == [message.id], "its worker died mid-attempt"
+    PartnerMessage.objects.filter(id=message.id).update(attempts=message.attempt_limit)
+    assert partner_delivery.due_for_sweep(10) == []
+    message.refresh_from_db()
+    assert (message.status, message.last_error) == ("dead", "worker lost during the last attempt")
 
 
 def test_two_senders_never_hold_a_message_at_once(tmp_path) -> None:
@@ -238,8 +249,8 @@ def test_two_senders_never_hold_a_message_at_once(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("status", "verdict"),
     [(200, Verdict.DELIVERED), (204, Verdict.DELIVERED), (None, Verdict.RETRY), (408, Verdict.RETRY),
-     (429, Verdict.RETRY), (500, Verdict.RETRY), (503, Verdict.RETRY), (400, Verdict.FAIL), (401, Verdict.FAIL),
-     (404, Verdict.FAIL), (301, Verdict.FAIL)],
+     (429, Verdict.RETRY), (500, Verdict.RETRY), (503, Verdict.RETRY), (400, Verdict.REFUSED), (401, Verdict.REFUSED),
+     (404, Verdict.REFUSED), (301, Verdict.REFUSED)],
 )  # fmt: skip
 def test_verdicts(status: int | None, verdict: Verdict) -> None:
     assert verdict_for(status) is verdict

@@ -46,7 +46,7 @@ def _send_all() -> dict[str, int]:
 
 
 def _sent() -> set[tuple[str, str, str]]:
-    return set(PassengerMessage.objects.filter(status="sent").values_list("passenger__ref", "channel", "kind"))
+    return set(PassengerMessage.objects.filter(status="done").values_list("passenger__ref", "channel", "kind"))
 
 
 def _pid(ref: str) -> int:
@@ -56,7 +56,7 @@ def _pid(ref: str) -> int:
 def test_a_delay_tells_everyone_booked_on_each_channel_they_have() -> None:
     event = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH")
     run_subscriber(event, "notifications")
-    assert _send_all() == {"sent": 5, "failed": 0}
+    assert _send_all() == {"done": 5, "dead": 0}
     assert _sent() == {
         ("QX7K2M-1", "email", "delay"),
         ("QX7K2M-1", "sms", "delay"),
@@ -79,7 +79,7 @@ def test_a_redelivered_event_sends_nothing_twice() -> None:
     _send_all()
     handle(Event.objects.get(id=event.id), "notifications")
     assert PassengerMessage.objects.count() == 5
-    assert _send_all() == {"sent": 0, "failed": 0}
+    assert _send_all() == {"done": 0, "dead": 0}
     assert len(mail.outbox) == 3 and len(sms.outbox) == 2
 
 
@@ -171,12 +171,12 @@ def test_a_reaccommodation_tells_the_new_itinerary_and_the_refund_option() -> No
 def test_a_failing_channel_fails_only_its_messages(settings) -> None:
     settings.SMS_BACKEND = f"{__name__}.BrokenGateway"
     run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
-    assert _send_all() == {"sent": 3, "failed": 2}
-    failed = PassengerMessage.objects.filter(status="failed")
-    assert {m.channel for m in failed} == {"sms"} and all("gateway down" in m.error for m in failed)
+    assert _send_all() == {"done": 3, "dead": 2}
+    dead = PassengerMessage.objects.filter(status="dead")
+    assert {m.channel for m in dead} == {"sms"} and all("gateway down" in m.last_error for m in dead)
     settings.SMS_BACKEND = "notifications.sms.LocmemBackend"
-    assert passenger_delivery.resend(list(failed.values_list("id", flat=True)))
-    assert _send_all() == {"sent": 2, "failed": 0}
+    assert passenger_delivery.resend(list(dead.values_list("id", flat=True)))
+    assert _send_all() == {"done": 2, "dead": 0}
 
 
 def test_the_outcome_section_lists_each_message() -> None:
@@ -196,7 +196,7 @@ def _queries(tmp_path: Any, bulk_bookings: int) -> tuple[int, int]:
         handle(event, "notifications")
     with CaptureQueriesContext(connection) as sender:
         _send_all()
-    assert PassengerMessage.objects.filter(status="sent").count() == 5 + 20 * bulk_bookings
+    assert PassengerMessage.objects.filter(status="done").count() == 5 + 20 * bulk_bookings
     return len(handler), len(sender)
 
 
@@ -223,13 +223,13 @@ def test_a_batch_killed_mid_way_is_finished_by_the_sweep_sending_nothing_twice(s
     sms_ids = list(PassengerMessage.objects.filter(channel="sms").values_list("id", flat=True))
     with pytest.raises(SystemExit):
         passenger_delivery.send_batch(sms_ids)
-    assert PassengerMessage.objects.filter(channel="sms", status="sent").count() == 1, "written as it was sent"
+    assert PassengerMessage.objects.filter(channel="sms", status="done").count() == 1, "written as it was sent"
     assert passenger_delivery.due_for_sweep() == [], "held by the dead batch, and too recent"
     PassengerMessage.objects.update(
-        claimed_until=timezone.now(), created_at=timezone.now() - dt.timedelta(seconds=121)
+        lease_expires_at=timezone.now(), created_at=timezone.now() - dt.timedelta(seconds=121)
     )  # the lease and the grace have passed
     due = passenger_delivery.due_for_sweep()
-    assert set(due) == set(PassengerMessage.objects.exclude(status="sent").values_list("id", flat=True))
+    assert set(due) == set(PassengerMessage.objects.exclude(status="done").values_list("id", flat=True))
     settings.SMS_BACKEND = "notifications.sms.LocmemBackend"
     passenger_delivery.send_batch(due)
     assert sorted(m.to for m in sms.outbox) == ["+4470", "+447700900123"], "each number texted once"
@@ -240,7 +240,7 @@ def test_an_email_keeps_its_message_id_when_sent_again() -> None:
     run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
     message = PassengerMessage.objects.get(channel="email", passenger__ref="QX7K2M-1")
     passenger_delivery.send_batch([message.id])
-    PassengerMessage.objects.filter(id=message.id).update(status="failed")
+    PassengerMessage.objects.filter(id=message.id).update(status="dead")
     passenger_delivery.send_batch(passenger_delivery.resend([message.id]))
     first, again = (m.extra_headers["Message-ID"] for m in mail.outbox)
     assert first == again == f"<passenger-message-{message.id}@novair.example>"

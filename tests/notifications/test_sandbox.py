@@ -111,7 +111,7 @@ def test_a_late_feeder_sends_each_partner_one_signed_message_end_to_end(
     event = delay_flight(flight=Flight.objects.get(number="117"), delay_minutes=120, reason="TECH")
     wait_until_finished(event, timeout=60)
     messages = PartnerMessage.objects.all()
-    wait_for(lambda: all(m.status == "delivered" for m in messages.all()), timeout=30, what="partner deliveries")
+    wait_for(lambda: all(m.status == "done" for m in messages.all()), timeout=30, what="partner deliveries")
     assert all(m.attempts == 1 for m in messages.all())
     received = SandboxDelivery.objects.filter(kind="inbound_delay")
     assert sorted(received.values_list("partner_id", flat=True)) == ["PA", "PB"], "one per partner"
