@@ -307,6 +307,8 @@ PASSENGER_MESSAGE_BATCH = env.int("PASSENGER_MESSAGE_BATCH", default=200)
 # with the broker or a killed worker) are sent by the periodic sweep.
 PASSENGER_MESSAGE_LEASE_SECONDS = env.float("PASSENGER_MESSAGE_LEASE_SECONDS", default=120.0)
 PASSENGER_SWEEP_GRACE_SECONDS = env.float("PASSENGER_SWEEP_GRACE_SECONDS", default=120.0)
+# A message whose worker died this many times while sending it is poison: dead, not claimed again.
+PASSENGER_MAX_ATTEMPTS = env.int("PASSENGER_MAX_ATTEMPTS", default=5)
 
 # --- Scenario contract ------------------------------------------------------
 # The contract's schemas and demo scenario ship with the code (scenarios/contract);

@@ -15,17 +15,18 @@ logger = logging.getLogger(__name__)
 
 
 def dispatch(deliveries: Sequence[Delivery], *, countdown: float | None = None) -> int:
-    """Send one ``run_delivery`` task per delivery to its queue; return how many were sent.
+    """Send one ``events.run_delivery`` task (``events.tasks.deliver``) per delivery to its queue; return the
+    number sent.
 
     Stops at the first broker error: what was not sent keeps ``dispatched_at``
     unchanged, and the relay sends it when the broker is back.
     """
-    from .tasks import run_delivery
+    from .tasks import deliver
 
     sent: list[int] = []
     try:
         for delivery in deliveries:
-            run_delivery.apply_async(args=[delivery.id], queue=delivery.queue, countdown=countdown)
+            deliver.apply_async(args=[delivery.id], queue=delivery.queue, countdown=countdown)
             sent.append(delivery.id)
     except Exception:  # kombu raises a variety of connection errors
         logger.exception("broker unreachable: %d deliveries left for the relay", len(deliveries) - len(sent))

@@ -9,9 +9,9 @@ from . import runner
 
 
 @shared_task(name="events.run_delivery", acks_late=True, reject_on_worker_lost=True)
-def run_delivery(delivery_id: int) -> str:
-    """Run one delivery (sent to the subscriber's own queue)."""
-    return runner.run_delivery(int(delivery_id), task_id=run_delivery.request.id or "")
+def deliver(delivery_id: int) -> str:
+    """Run one delivery (sent to the subscriber's own queue; the task keeps its registered name)."""
+    return runner.run_delivery(int(delivery_id), task_id=deliver.request.id or "")
 
 
 @shared_task(name="events.relay", acks_late=True, ignore_result=True)

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from flights.admin import AirlineForm
 
-from . import partner_services, passenger_delivery, passenger_services
+from . import passenger_delivery
 from .models import Partner, PartnerMessage, PartnerMessageAttempt, PassengerMessage, SandboxDelivery
 from .partner_http import post_signed
+from .services import partners, passengers
 
 
 class PartnerForm(AirlineForm):
@@ -104,7 +105,7 @@ class PartnerMessageAdmin(ReadOnlyAdmin):
     def resend(self, request: HttpRequest, queryset: QuerySet[PartnerMessage]) -> None:
         for message in queryset:
             self.log_change(request, message, "Resent")
-        count = partner_services.resend(list(queryset.values_list("id", flat=True)))
+        count = partners.resend(list(queryset.values_list("id", flat=True)))
         self.message_user(request, f"{count} message(s) queued to send again.")
 
 
@@ -129,5 +130,5 @@ class PassengerMessageAdmin(ReadOnlyAdmin):
         for message in queryset:
             self.log_change(request, message, "Resent")
         ids = passenger_delivery.resend(list(queryset.values_list("id", flat=True)))
-        passenger_services.send_after_commit(ids)
+        passengers.send_after_commit(ids)
         self.message_user(request, f"{len(ids)} message(s) queued to send again.")

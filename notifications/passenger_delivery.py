@@ -1,7 +1,8 @@
 """Sending a batch of passenger messages: claim them, render them, send them over one connection per channel.
 
 Sending is leased work (``events.leasing``) claimed a batch at a time. A gateway error makes the message
-``dead`` at once (an operator sends it again); a batch whose worker died is sent again by the sweep.
+``dead`` at once (an operator sends it again); a batch whose worker died is sent again by the sweep, up to
+``PASSENGER_MAX_ATTEMPTS`` attempts, after which the message is ``dead``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def claim(message_ids: list[int], token: uuid.UUID) -> list[PassengerMessage]:
         PassengerMessage.objects.filter(id__in=message_ids),
         token=token,
         lease_seconds=settings.PASSENGER_MESSAGE_LEASE_SECONDS,
-        attempt_limit=None,
+        attempt_limit=settings.PASSENGER_MAX_ATTEMPTS,
     )
     return list(
         PassengerMessage.objects.filter(leasing.held(token)).select_related("passenger", "event").order_by("id")
@@ -94,8 +95,11 @@ def _send_one(
 
 
 def due_for_sweep() -> list[int]:
-    """Messages whose send task was lost (pending longer than the grace) or whose worker died (lease expired)."""
-    due = leasing.due_for_sweep(timezone.now(), grace=settings.PASSENGER_SWEEP_GRACE_SECONDS)
+    """Messages whose send task was lost (pending longer than the grace) or whose worker died (lease expired);
+    a message whose worker died on its last allowed attempt is buried ``dead`` instead (poison, never looped)."""
+    now = timezone.now()
+    leasing.bury_lost(PassengerMessage.objects.all(), now, attempt_limit=settings.PASSENGER_MAX_ATTEMPTS)
+    due = leasing.due_for_sweep(now, grace=settings.PASSENGER_SWEEP_GRACE_SECONDS)
     return list(PassengerMessage.objects.filter(due).order_by("id").values_list("id", flat=True))
 
 
@@ -105,6 +109,6 @@ def resend(message_ids: list[int]) -> list[int]:
         PassengerMessage.objects.filter(id__in=message_ids, status__in=leasing.RESENDABLE).values_list("id", flat=True)
     )
     PassengerMessage.objects.filter(id__in=ids).update(
-        status=PassengerMessageStatus.PENDING, last_error="", lease_token=None, lease_expires_at=None
+        status=PassengerMessageStatus.PENDING, attempts=0, last_error="", lease_token=None, lease_expires_at=None
     )
     return ids

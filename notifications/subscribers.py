@@ -14,19 +14,19 @@ from lodging.payloads import HotelBooked
 from rebooking.payloads import PassengerReaccommodated
 from vouchers.payloads import VoucherIssued
 
-from . import partner_services, passenger_services
+from .services import partners, passengers
 
 
 @subscriber("partners", on=[FlightDelayed])
 def tell_partners_of_delay(payload: FlightDelayed, event: EventFacts) -> dict[str, Any]:
     """``inbound_delay`` to each partner whose flight passengers of the late flight continue on."""
-    return partner_services.record_inbound_delays(payload, cause=event)
+    return partners.record_inbound_delays(payload, cause=event)
 
 
 @subscriber("partners", on=[PassengerReaccommodated])
 def tell_partners_of_rebooking(payload: PassengerReaccommodated, event: EventFacts) -> dict[str, Any]:
     """``rebooked_in`` / ``rebooked_out`` to each partner whose flight gained or lost passengers."""
-    return partner_services.record_rebookings(payload.parties, cause=event)
+    return partners.record_rebookings(payload.parties, cause=event)
 
 
 @subscriber("notifications", on=[FlightDelayed, FlightCancelled, FlightGateChanged])
@@ -34,22 +34,22 @@ def tell_passengers_of_flight_change(
     payload: FlightDelayed | FlightCancelled | FlightGateChanged, event: EventFacts
 ) -> dict[str, Any]:
     """Delay, cancellation or gate change to everyone booked on the flight."""
-    return passenger_services.tell_flight_change(flight_id=payload.flight_id, cause=event)
+    return passengers.tell_flight_change(flight_id=payload.flight_id, cause=event)
 
 
 @subscriber("notifications", on=[PassengerReaccommodated])
 def tell_passengers_of_reaccommodation(payload: PassengerReaccommodated, event: EventFacts) -> dict[str, Any]:
     """New itinerary and, when allowed, the refund option."""
-    return passenger_services.tell_reaccommodations(payload, cause=event)
+    return passengers.tell_reaccommodations(payload, cause=event)
 
 
 @subscriber("notifications", on=[VoucherIssued])
 def tell_passengers_of_vouchers(payload: VoucherIssued, event: EventFacts) -> dict[str, Any]:
     """Each passenger's meal voucher code."""
-    return passenger_services.tell_vouchers(payload, cause=event)
+    return passengers.tell_vouchers(payload, cause=event)
 
 
 @subscriber("notifications", on=[HotelBooked])
 def tell_passengers_of_hotels(payload: HotelBooked, event: EventFacts) -> dict[str, Any]:
     """Each passenger's hotel and night."""
-    return passenger_services.tell_hotels(payload.stays, cause=event)
+    return passengers.tell_hotels(payload.stays, cause=event)

@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from flights.models import Airport, Flight, FlightStatus
 from passengers.models import Passenger, Segment, SegmentStatus
+from passengers.selectors import bookings_on_flight_ids
 
 from .domain import FlightOption, Party, Traveller
 from .models import Cause
@@ -42,8 +44,11 @@ def stranded_bookings(flight: Flight) -> list[StrandedBooking]:
     Cancelled: every booking on it, from its origin, available from its scheduled departure.
     Delayed: every booking whose next segment departs before the new estimated arrival plus the
     connecting airport's minimum connection time, from the connecting airport, available from then.
+
+    Unlike the other subscribers, rebooking reads the journeys as they are now, not as of its event: it
+    rewrites them, so it must start from what an earlier rebooking (or an operator) left.
     """
-    on_flight = Segment.objects.filter(flight=flight, status=SegmentStatus.ACTIVE).values("booking_id")
+    on_flight = bookings_on_flight_ids(flight.id, as_of=timezone.now())
     segments = (
         Segment.objects.filter(booking_id__in=on_flight, status=SegmentStatus.ACTIVE)
         .select_related("flight", "flight__origin", "flight__destination", "booking")

@@ -16,10 +16,11 @@ from werkzeug import Request, Response
 from events.services import publish
 from flights.models import Airline, Flight
 from flights.services import delay_flight
-from notifications import partner_delivery, partner_services
+from notifications import partner_delivery
 from notifications.models import PartnerMessage, PartnerMessageAttempt
 from notifications.outcomes import partner_messages_section
 from notifications.retry_policy import Verdict, next_wait, retry_after_seconds, verdict_for
+from notifications.services import partners
 from notifications.signing import is_valid
 from passengers.models import Passenger, Segment
 from tests.support.flows import handle, payload_of, run_subscriber
@@ -194,7 +195,7 @@ def test_a_partner_that_keeps_failing_is_dead_after_the_limit_and_can_be_resent(
     message = _drive(_message_to_pa(tmp_path, partner.url))
     assert message.status == "dead" and message.attempts == 4
     assert partner_delivery.send(message.id).status == "skipped", "a dead message is not claimable"
-    assert partner_services.resend([message.id]) == 1
+    assert partners.resend([message.id]) == 1
     message = _drive(message)
     assert message.status == "done" and message.attempts == 5
     assert {h["Idempotency-Key"] for _, h in partner.requests} == {str(message.id)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -234,6 +235,27 @@ def test_a_batch_killed_mid_way_is_finished_by_the_sweep_sending_nothing_twice(s
     passenger_delivery.send_batch(due)
     assert sorted(m.to for m in sms.outbox) == ["+4470", "+447700900123"], "each number texted once"
     assert len({m.reference for m in sms.outbox}) == 2
+
+
+def test_a_message_whose_worker_dies_on_every_attempt_is_buried_dead_not_looped(settings) -> None:
+    settings.PASSENGER_MAX_ATTEMPTS = 2
+    settings.SMS_BACKEND = "notifications.sms.LocmemBackend"
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    poison = PassengerMessage.objects.filter(channel="sms").first()
+    expired = timezone.now() - dt.timedelta(seconds=1)
+    for attempt in (1, 2):  # each claim's worker dies before it writes an outcome
+        assert passenger_delivery.claim([poison.id], uuid.uuid4()), f"claimable on attempt {attempt}"
+        PassengerMessage.objects.filter(id=poison.id).update(lease_expires_at=expired)
+    PassengerMessage.objects.update(created_at=timezone.now() - dt.timedelta(seconds=121))  # their send was lost
+    assert passenger_delivery.due_for_sweep() == sorted(
+        PassengerMessage.objects.filter(status="pending").values_list("id", flat=True)
+    ), "the sweep sends the others, not the poison message"
+    poison.refresh_from_db()
+    assert (poison.status, poison.attempts, poison.last_error) == ("dead", 2, "worker lost during the last attempt")
+    assert passenger_delivery.claim([poison.id], uuid.uuid4()) == []
+    passenger_delivery.send_batch(passenger_delivery.resend([poison.id]))
+    poison.refresh_from_db()
+    assert poison.status == "done", "an operator's resend starts a fresh round of attempts"
 
 
 def test_an_email_keeps_its_message_id_when_sent_again() -> None:

@@ -14,10 +14,10 @@ from events.contracts import EventFacts
 from flights.payloads import FlightDelayed
 from rebooking.payloads import ReaccommodatedParty
 
-from . import partner_selectors as selectors
-from .models import PartnerMessage, PartnerMessageKind, PartnerMessageStatus
-from .partner_bodies import inbound_section, message_body, passenger_line
-from .tasks import send_partner_message
+from .. import selectors
+from ..models import PartnerMessage, PartnerMessageKind, PartnerMessageStatus
+from ..partner_bodies import inbound_section, message_body, passenger_line
+from ..tasks import send_partner_message
 
 
 def record_inbound_delays(delay: FlightDelayed, *, cause: EventFacts) -> dict[str, Any]:

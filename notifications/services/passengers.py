@@ -19,8 +19,8 @@ from passengers.selectors import passengers_on_flight
 from rebooking.payloads import PassengerReaccommodated
 from vouchers.payloads import VoucherChange, VoucherIssued
 
-from .models import Channel, PassengerMessage, PassengerMessageKind, PassengerMessageStatus
-from .tasks import send_in_batches
+from ..models import Channel, PassengerMessage, PassengerMessageKind, PassengerMessageStatus
+from ..tasks import send_in_batches
 
 Changes = dict[tuple[int, str], dict[str, Any]]
 
