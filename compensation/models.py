@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from eu261.bands import Band
-from eu261.compensation import Disruption
+from rights.bands import Band
+from rights.compensation import Disruption
 
 
 class Case(models.TextChoices):
-    """What happened to the passenger's journey (eu261's ``Disruption``, plus the unprotected misconnect)."""
+    """What happened to the passenger's journey (the rulebook's ``Disruption``, plus the unprotected misconnect)."""
 
     DELAYED = Disruption.DELAYED.value, "Delayed, not rerouted"
     MISSED_CONNECTION = Disruption.MISSED_CONNECTION.value, "Rerouted after a missed connection"

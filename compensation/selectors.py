@@ -9,9 +9,9 @@ from typing import NamedTuple
 
 from django.db.models import QuerySet
 
-from eu261.bands import Band, band_between
 from flights.models import Airport
 from passengers.models import Passenger, Segment, SegmentStatus
+from rights.bands import Band, band_between
 
 
 @dataclass(frozen=True)

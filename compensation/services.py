@@ -10,13 +10,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from eu261.bands import Band
-from eu261.compensation import Compensation, Disruption, assess_compensation
 from events.contracts import EventFacts
 from events.runner import PermanentError
 from flights.models import Flight, FlightStatus
 from passengers.selectors import bookings_on_flight_ids
 from rebooking.payloads import ReaccommodatedParty
+from rights.bands import Band
+from rights.compensation import Compensation, Disruption, assess_compensation
 
 from .models import Case, Entitlement, EntitlementStatus
 from .selectors import journeys, passengers_by_booking

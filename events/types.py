@@ -12,5 +12,8 @@ class EventType(StrEnum):
     FLIGHT_CANCELLED = "flight.cancelled"
     FLIGHT_GATE_CHANGED = "flight.gate_changed"
     PASSENGER_REACCOMMODATED = "passenger.reaccommodated"
+    ITINERARY_ACCEPTED = "itinerary.accepted"
+    ITINERARY_DECLINED = "itinerary.declined"
+    PASSENGER_REFUNDED = "passenger.refunded"
     VOUCHER_ISSUED = "voucher.issued"
     HOTEL_BOOKED = "hotel.booked"

@@ -28,11 +28,18 @@ class Airline(models.Model):
     own = models.BooleanField(default=False, help_text="Operated by this system's airline.")
     endpoint = models.URLField(blank=True, help_text="Partner message endpoint (http/https).")
     secret = models.CharField(max_length=200, blank=True, help_text="HMAC secret for partner messages.")
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="State of licence (ISO 3166-1 alpha-2); it decides where EU261 or UK261 applies. "
+        "Empty: licensed neither in the EU/EEA/CH nor in GB.",
+    )
 
     class Meta:
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9]{2}$"), name="airline_code_format"),
+            models.CheckConstraint(condition=Q(country__regex=r"^([A-Z]{2})?$"), name="airline_country_format"),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rights.regime import Regime, flight_regime
+
 from .designators import FlightRef
 from .models import Flight
 
@@ -12,3 +14,14 @@ def get_flight(ref: FlightRef) -> Flight:
     return Flight.objects.select_related("origin", "destination", "carrier").get(
         carrier_id=d.carrier, number=d.number_with_suffix, service_date=ref.date
     )
+
+
+def regime_of(flight: Flight) -> Regime:
+    """The law that applies to ``flight`` (POLICY.md "Which law applies"); reads its airports and carrier."""
+    return flight_regime(origin=flight.origin, destination=flight.destination, carrier_country=flight.carrier.country)
+
+
+def regimes_of(flight_ids: list[int]) -> dict[int, Regime]:
+    """The regime of each of ``flight_ids`` (one query)."""
+    flights = Flight.objects.filter(id__in=flight_ids).select_related("origin", "destination", "carrier")
+    return {flight.id: regime_of(flight) for flight in flights}

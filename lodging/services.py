@@ -9,12 +9,12 @@ from typing import Any
 
 from django.db.models import F
 
-from eu261.hotels import hotel_night, rooms_needed
 from events.contracts import EventFacts
 from events.services import publish
 from flights.payloads import FlightDelayed
 from passengers.selectors import bookings_on_flight
 from rebooking.payloads import PassengerReaccommodated
+from rights.hotels import hotel_night, rooms_needed
 
 from .allocation import RoomRequest, fill
 from .models import HotelStay, RoomNight, StayCause, StayStatus

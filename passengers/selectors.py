@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -54,3 +55,15 @@ def bookings_on_flight(flight_id: int, *, as_of: dt.datetime) -> list[BookingOnF
     for booking_id, locator, passenger_id in rows:
         passengers[booking_id, locator].append(passenger_id)
     return [BookingOnFlight(booking_id, locator, tuple(ids)) for (booking_id, locator), ids in passengers.items()]
+
+
+def ticketed_arrivals(booking_ids: Iterable[int]) -> dict[int, dt.datetime]:
+    """The arrival each booking was ticketed for: the scheduled arrival of its last segment as it was loaded
+    (rebooking adds segments, marked ``added_at``, and never removes one), however often it was rebooked since.
+    Compensation and arrival delays are measured against it (Folkerts C-11/11). One query."""
+    rows = (
+        Segment.objects.filter(booking_id__in=list(booking_ids), added_at__isnull=True)
+        .order_by("booking_id", "position")
+        .values_list("booking_id", "flight__scheduled_arrival")
+    )
+    return dict(rows)  # the last position of each booking wins

@@ -162,3 +162,58 @@ class PassengerReaccommodated(EventPayload):
             optimal=optimal,
             parties=list(parties),
         )
+
+
+class PassengerChoice(EventPayload):
+    """What every passenger choice says: whose booking, on which disruption's case, decided by whom."""
+
+    flight_id: int
+    """The disrupted flight that gave the passengers their choice."""
+    flight: str
+    """`DESIGNATOR/DATE` of the disrupted flight."""
+    case_id: int
+    """The reaccommodation case the choice was recorded on."""
+    booking_id: int
+    """The booking."""
+    locator: str
+    """Its record locator."""
+    passenger_ids: list[int]
+    """The booking's passengers: a choice is the whole party's."""
+    by: str
+    """`passenger` (through the API) or the operator's username (the admin)."""
+
+    @classmethod
+    def facts_of(
+        cls, case: Reaccommodation, *, flight: Flight, locator: str, passenger_ids: Sequence[int], by: str
+    ) -> dict[str, Any]:
+        """The common fields of a choice on ``case``."""
+        return {
+            "flight_id": flight.id,
+            "flight": str(flight.ref),
+            "case_id": case.id,
+            "booking_id": case.booking_id,
+            "locator": locator,
+            "passenger_ids": list(passenger_ids),
+            "by": by,
+        }
+
+
+class ItineraryAccepted(PassengerChoice):
+    """The passengers accepted the new itinerary rebooking gave them."""
+
+    event_type: ClassVar[str] = EventType.ITINERARY_ACCEPTED
+
+
+class ItineraryDeclined(PassengerChoice):
+    """The passengers declined the new itinerary (its seats stay held until they choose again)."""
+
+    event_type: ClassVar[str] = EventType.ITINERARY_DECLINED
+
+
+class PassengerRefunded(PassengerChoice):
+    """The passengers chose a refund instead of travelling (Art. 8(1)(a)): the rest of their journey is given up."""
+
+    event_type: ClassVar[str] = EventType.PASSENGER_REFUNDED
+
+    released: list[Leg]
+    """The legs whose seats the refund gave back (partners' flights among them are told `rebooked_out`)."""

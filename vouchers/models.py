@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from eu261 import care
 from flights.models import Airport, Flight
 from passengers.models import Passenger
+from rights import care
 
 from .codes import CODE_REGEX
 
@@ -23,7 +23,7 @@ _MONEY = {"max_digits": 8, "decimal_places": 2, "validators": [MinValueValidator
 class VoucherTariff(models.Model):
     """What a meal voucher is worth (POLICY "Meal vouchers"): a single row operators edit in the admin.
 
-    Without the row the regulation's defaults apply (``eu261.care.DEFAULT_TARIFF``).
+    Without the row the regulation's defaults apply (``rights.care.DEFAULT_TARIFF``).
     """
 
     SINGLETON_ID = 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eu261 import care
+from rights import care
 
 from .models import MealVoucher, VoucherTariff
 

@@ -9,12 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from eu261.bands import band_between
-from eu261.care import VoucherAction, decide_meal_voucher
 from events.contracts import EventFacts
 from events.services import publish
 from flights.models import Flight
 from passengers.selectors import passengers_on_flight
+from rights.bands import band_between
+from rights.care import VoucherAction, decide_meal_voucher
 
 from .codes import new_code
 from .models import MealVoucher, VoucherStatus

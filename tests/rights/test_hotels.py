@@ -1,4 +1,4 @@
-"""eu261.hotels: which night needs a room, in the airport's own time (midnight, DST), and rooms per booking."""
+"""rights.hotels: which night needs a room, in the airport's own time (midnight, DST), and rooms per booking."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from eu261.hotels import hotel_night, local_date, rooms_needed
+from rights.hotels import hotel_night, local_date, rooms_needed
 
 
 def utc(text: str) -> datetime:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from eu261.bands import Band
+from rights.bands import Band
 
 #: Art. 6(1)(a)-(c): the departure delay, in minutes, at which care is owed, by the band of the flight's own distance.
 CARE_THRESHOLD_MINUTES = {Band.SHORT: 120, Band.MEDIUM: 180, Band.LONG: 240}

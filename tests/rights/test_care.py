@@ -1,4 +1,4 @@
-"""eu261.care: meal-voucher entitlement, value and the raise-never-reissue rule (pure, no DB)."""
+"""rights.care: meal-voucher entitlement, value and the raise-never-reissue rule (pure, no DB)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from eu261.bands import Band
-from eu261.care import (
+from rights.bands import Band
+from rights.care import (
     DEFAULT_TARIFF,
     TariffRule,
     VoucherAction,

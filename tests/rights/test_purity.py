@@ -1,4 +1,4 @@
-"""eu261 is a plain library: no module of it imports Django, so its rules stay unit-testable in milliseconds."""
+"""The rulebook (rights) is a plain library: no module of it imports Django; its rules test in milliseconds."""
 
 from __future__ import annotations
 
@@ -7,12 +7,24 @@ from pathlib import Path
 
 import pytest
 
-import eu261
+import rights
 
-PACKAGE = Path(eu261.__file__).parent
-#: The only module of the project's apps eu261 may use: plain, like eu261 itself.
+PACKAGE = Path(rights.__file__).parent
+#: The only module of the project's apps the rulebook may use: plain, like the rulebook itself.
 ALLOWED_APP_MODULE = "flights.reasons"
-APP_PACKAGES = {"airline", "events", "flights", "lodging", "notifications", "passengers", "rebooking", "vouchers"}
+APP_PACKAGES = {
+    "airline",
+    "compensation",
+    "events",
+    "flights",
+    "lodging",
+    "notifications",
+    "operations",
+    "passengers",
+    "rebooking",
+    "scenarios",
+    "vouchers",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -33,6 +45,6 @@ def test_no_django_and_no_app_imports(path: Path) -> None:
         assert top not in APP_PACKAGES or module == ALLOWED_APP_MODULE, module
 
 
-def test_eu261_is_not_a_django_app() -> None:
+def test_the_rulebook_is_not_a_django_app() -> None:
     assert not (PACKAGE / "apps.py").exists()
     assert not (PACKAGE / "models.py").exists()

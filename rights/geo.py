@@ -1,4 +1,4 @@
-"""Great-circle distances between airports, and the countries where EU Regulation 261/2004 applies."""
+"""Great-circle distances between airports, and where EU Regulation 261/2004 and UK261 apply."""
 
 from __future__ import annotations
 
@@ -22,6 +22,19 @@ EU_TERRITORIES_WITH_OWN_CODE = frozenset({"AX", "GF", "GP", "MF", "MQ", "RE", "Y
 #: agreement.
 EEA_AND_SWITZERLAND = frozenset({"CH", "IS", "LI", "NO"})
 EU261_COUNTRIES = EU_MEMBER_STATES | EU_TERRITORIES_WITH_OWN_CODE | EEA_AND_SWITZERLAND
+#: UK261 (The Air Passenger Rights and Air Travel Organisers' Licensing (Amendment) (EU Exit) Regulations 2019)
+#: applies in the United Kingdom: Great Britain and Northern Ireland, both ISO "GB". The Crown Dependencies (JE,
+#: GG, IM), Gibraltar (GI) and the overseas territories have codes of their own and are outside it.
+UK261_COUNTRIES = frozenset({"GB"})
+#: Airports that the packaged airport database files under a country where a regulation applies although it does
+#: not apply there, by IATA code: Svalbard is outside the EEA Agreement (its Art. 126 and Protocol 40); the
+#: acquis is suspended in the areas of Cyprus not under the government's effective control (Protocol 10 to the
+#: 2003 Act of Accession); the UK's Sovereign Base Areas on Cyprus are neither EU nor UK territory.
+OUTSIDE_DESPITE_COUNTRY = {
+    "LYR": "Svalbard (NO): outside the EEA Agreement",
+    "ECN": "Ercan, northern Cyprus (CY): the acquis is suspended there",
+    "AKT": "RAF Akrotiri, a UK Sovereign Base Area filed under CY: neither EU nor UK territory",
+}
 
 
 class Located(Protocol):
@@ -54,6 +67,28 @@ def great_circle_km(origin: Located, destination: Located) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(h, 1.0)))
 
 
+class Placed(Sited, Protocol):
+    """An airport: an IATA code, coordinates and a country (a ``flights.Airport`` qualifies)."""
+
+    @property
+    def code(self) -> str: ...
+
+
 def in_eu261_area(country: str) -> bool:
     """Whether an ISO 3166-1 alpha-2 country code (upper case) is EU, EEA or Swiss territory."""
     return country in EU261_COUNTRIES
+
+
+def in_uk261_area(country: str) -> bool:
+    """Whether an ISO 3166-1 alpha-2 country code (upper case) is United Kingdom territory."""
+    return country in UK261_COUNTRIES
+
+
+def eu261_airport(airport: Placed) -> bool:
+    """Whether an airport lies where EU261 applies (its country, less the override table)."""
+    return airport.code not in OUTSIDE_DESPITE_COUNTRY and in_eu261_area(airport.country)
+
+
+def uk261_airport(airport: Placed) -> bool:
+    """Whether an airport lies where UK261 applies (its country, less the override table)."""
+    return airport.code not in OUTSIDE_DESPITE_COUNTRY and in_uk261_area(airport.country)

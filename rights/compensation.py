@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from eu261.bands import Band
 from flights.reasons import REASONS, is_extraordinary
+from rights.bands import Band
 
 CURRENCY = "EUR"
 NOTHING = Decimal("0.00")

@@ -1,4 +1,4 @@
-"""eu261.compensation: every case of POLICY.md at every boundary, and extraordinary circumstances (pure, no DB)."""
+"""rights.compensation: every case of POLICY.md at every boundary, and extraordinary circumstances (pure, no DB)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from eu261.bands import Band
-from eu261.compensation import Compensation, Disruption, Status, assess_compensation
 from flights.reasons import EXTRAORDINARY, ORDINARY
+from rights.bands import Band
+from rights.compensation import Compensation, Disruption, Status, assess_compensation
 
 DELAYED, MISSED, CANCELLED = Disruption.DELAYED, Disruption.MISSED_CONNECTION, Disruption.CANCELLED
 SHORT, MEDIUM, LONG = Band.SHORT, Band.MEDIUM, Band.LONG

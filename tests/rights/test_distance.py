@@ -1,4 +1,4 @@
-"""eu261.geo and eu261.bands: great-circle distances, the EU/EEA/CH area, and the Art. 7(1) bands (pure, no DB)."""
+"""rights.geo and rights.bands: great-circle distances, the EU/EEA/CH area, and the Art. 7(1) bands (pure, no DB)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from eu261.bands import Band, band_between, band_for_distance
-from eu261.geo import EARTH_RADIUS_KM, EU_MEMBER_STATES, great_circle_km, in_eu261_area
+from rights.bands import Band, band_between, band_for_distance
+from rights.geo import EARTH_RADIUS_KM, EU_MEMBER_STATES, great_circle_km, in_eu261_area
 
 
 @dataclass(frozen=True)
