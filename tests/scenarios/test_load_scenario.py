@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Sum, signals
@@ -135,6 +135,7 @@ def test_the_minimal_scenario_loads_in_full(
         (dt.date(2026, 11, 25), 5, 0),
         (dt.date(2026, 11, 26), 4, 0),
     ]
+    assert sorted(Airline.objects.values_list("code", "country")) == [("NV", "GB"), ("PA", "")]
     ada = Passenger.objects.get(ref="QX7K2M-1")
     assert (ada.booking.locator, ada.tier, ada.assistance, ada.email) == ("QX7K2M", "gold", ["WCHR"], "ada@example.org")
     assert list(
@@ -416,6 +417,22 @@ def test_a_bad_rebase_date_is_refused(value: str, contract_dir: Path) -> None:
     with pytest.raises(CommandError, match=f"'{value}' is not a date \\(YYYY-MM-DD\\) nor 'today'"):
         call_command("load_scenario", str(contract_dir / "demo.json"), "--rebase", value)
     assert set(row_counts().values()) == {0}
+
+
+def test_the_help_states_the_contracts_behaviour(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        ManagementUtility(["manage.py", "load_scenario", "--help"]).execute()
+
+    text = " ".join(capsys.readouterr().out.split())
+    assert "usage: manage.py load_scenario [-h] [--replace] [--rebase DATE]" in text
+    for phrase in (
+        "load it in one transaction: all or nothing",
+        "A bad file exits non-zero with every problem listed (JSON pointer + message) and changes nothing",
+        "ISO 3166-1 alpha-2 codes, or XK for Kosovo",
+        "Shows progress on large files",
+        "--replace first remove the data of earlier scenarios",
+    ):
+        assert phrase in text
 
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:

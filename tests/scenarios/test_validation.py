@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from rights.geo import EU261_COUNTRIES, UK261_COUNTRIES
+from scenarios.countries import is_country
 from scenarios.files import read_document
 from scenarios.problems import InvalidScenario, Problem, pointer
 from scenarios.rebase import first_service_date, rebase
@@ -34,7 +36,7 @@ def assert_reported(problems: list[Problem], pointer: str, message: str) -> None
 def test_the_minimal_scenario_is_valid(scenario_document: dict[str, Any]) -> None:
     scenario = check_document(scenario_document)
 
-    assert [a.code for a in scenario.airlines] == ["NV", "PA"]
+    assert [(a.code, a.country) for a in scenario.airlines] == [("NV", "GB"), ("PA", "")]
     lhr, waw, xqa = scenario.airports
     assert (lhr.name, lhr.min_connection_minutes) == ("London Heathrow", 45)
     assert (waw.name, waw.country, waw.zone.key) == ("Warsaw Chopin Airport", "PL", "Europe/Warsaw")
@@ -153,6 +155,58 @@ def test_a_listed_but_invalid_airport_is_reported_once(scenario_document: dict[s
     scenario_document["airports"][2]["timezone"] = "Mars/Olympus"
 
     assert problems_of(scenario_document) == [Problem("/airports/2/timezone", "'Mars/Olympus' is not an IANA timezone")]
+
+
+# --- countries ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["GB", "DE", "CH", "NO", "AX", "US", "XK"])
+def test_iso_codes_and_kosovo_name_countries(code: str) -> None:
+    assert is_country(code)
+
+
+# UK and EU are reserved, EL is the EU's own code for Greece (ISO: GR), YU is withdrawn, XA and ZZ are
+# user-assigned like XK but mean nothing agreed.
+@pytest.mark.parametrize("code", ["UK", "EU", "EL", "YU", "XA", "ZZ", "gb", ""])
+def test_other_codes_name_no_country(code: str) -> None:
+    assert not is_country(code)
+
+
+def test_every_country_of_the_rulebook_is_a_country() -> None:
+    assert sorted(code for code in EU261_COUNTRIES | UK261_COUNTRIES if not is_country(code)) == []
+
+
+def test_every_unknown_country_is_reported_at_once(scenario_document: dict[str, Any]) -> None:
+    scenario_document["airlines"][0]["country"] = "UK"
+    scenario_document["airlines"][1]["country"] = "EU"
+    scenario_document["airports"][1]["country"] = "ZZ"
+    scenario_document["airports"][2]["country"] = "XA"
+
+    problems = problems_of(scenario_document)
+
+    assert problems == [
+        Problem("/airlines/0/country", "UK is not an ISO 3166-1 alpha-2 country code"),
+        Problem("/airlines/1/country", "EU is not an ISO 3166-1 alpha-2 country code"),
+        Problem("/airports/1/country", "ZZ is not an ISO 3166-1 alpha-2 country code"),
+        Problem("/airports/2/country", "XA is not an ISO 3166-1 alpha-2 country code"),
+    ]
+
+
+def test_kosovo_is_accepted_for_airlines_and_airports(scenario_document: dict[str, Any]) -> None:
+    scenario_document["airlines"][1]["country"] = "XK"
+    scenario_document["airports"][2]["country"] = "XK"
+    scenario_document["airports"].append({"code": "PRN"})  # Pristina: the airport database says XK
+
+    scenario = check_document(scenario_document)
+
+    assert scenario.airlines[1].country == "XK"
+    assert [(a.code, a.country) for a in scenario.airports[2:]] == [("XQA", "XK"), ("PRN", "XK")]
+
+
+def test_an_airline_without_a_country_has_none(scenario_document: dict[str, Any]) -> None:
+    del scenario_document["airlines"][0]["country"]
+
+    assert [a.country for a in check_document(scenario_document).airlines] == ["", ""]
 
 
 def test_capacity_counts_every_passenger_of_every_booking(scenario_document: dict[str, Any]) -> None:
