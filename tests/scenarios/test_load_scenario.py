@@ -23,9 +23,11 @@ from django.utils import timezone
 
 from events.models import Delivery, Event
 from flights.models import Airline, Airport, Flight
+from flights.selectors import regimes_of
 from lodging.models import Hotel, RoomNight
 from passengers.models import Booking, Passenger, Segment
 from rebooking.models import Reaccommodation
+from rights.regime import Regime
 from scenarios import loader
 from scenarios.deletion import delete_all
 from tests.conftest import BrokenScenario, minimal_scenario
@@ -108,12 +110,28 @@ def test_the_demo_scenario_loads(contract_dir: Path) -> None:
         ("LHR-H2", 2),
     ]
     assert Airline.objects.get(code="PA").endpoint == "http://127.0.0.1:8765/pa"
+    assert sorted(Airline.objects.values_list("code", "country")) == [("NV", "GB"), ("PA", "DE"), ("PB", "LV")]
     flight = Flight.objects.get(carrier="NV", number="105", service_date=dt.date(2026, 12, 1))
     assert flight.scheduled_departure == dt.datetime(2026, 12, 1, 4, 35, tzinfo=UTC)
     assert flight.estimated_departure == flight.scheduled_departure
     assert flight.estimated_arrival == flight.scheduled_arrival
     assert flight.status == "scheduled"
     assert not Flight.objects.exclude(status="scheduled").exists()
+
+
+def test_the_demo_network_shows_both_regimes(contract_dir: Path) -> None:
+    load(str(contract_dir / "demo.json"))
+
+    regimes = regimes_of(list(Flight.objects.values_list("id", flat=True)))
+    by_origin: dict[str, set[Regime]] = {}
+    for flight in Flight.objects.all():
+        by_origin.setdefault(flight.origin_id, set()).add(regimes[flight.id])
+    # Out of London UK261, on the own airline and its German and Latvian partners alike; out of the EU EU261.
+    assert by_origin == {
+        "LHR": {Regime.UK261},
+        **{origin: {Regime.EU261} for origin in ("WAW", "RIX", "BLQ", "CPH", "HAM")},
+    }
+    assert Flight.objects.filter(origin="LHR").values("carrier").distinct().count() == 3
 
 
 def test_the_minimal_scenario_loads_in_full(
