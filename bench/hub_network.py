@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scenarios.rebase import first_service_date, rebase
+from scenarios.rebase import days_ahead, first_service_date, rebase, shift_by
 
 LOCATOR_ALPHABET = string.ascii_uppercase + string.digits
 PARTNER = "PX"
@@ -35,6 +35,24 @@ def _renamed(booking: dict[str, Any], taken: set[str]) -> dict[str, Any]:
     taken.add(locator)
     passengers = [{**p, "id": f"{locator}-{n}"} for n, p in enumerate(booking["passengers"], start=1)]
     return {**booking, "locator": locator, "passengers": passengers}
+
+
+def _ref(flight: dict[str, Any]) -> str:
+    """A flight entry's ``DESIGNATOR/DATE`` as the delays file writes it."""
+    return f"{flight['carrier']}{flight['number']}/{flight['date']}"
+
+
+def moved_ahead(
+    document: dict[str, Any], delays: list[dict[str, Any]], not_before: dt.datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The network and its delays moved by whole days (``scenarios.rebase``) so that no delayed flight departs
+    before ``not_before``: rebooking offers no flight that has already left (POLICY.md), so a network in the
+    past would leave every misconnect unprotected. The first delayed flight then departs within a day of it.
+    """
+    delayed = {delay["flight"] for delay in delays}
+    airport_zones = zones(document)
+    days = days_ahead([f for f in document["flights"] if _ref(f) in delayed], airport_zones, not_before)
+    return shift_by(document, days, airport_zones), shifted_delays(delays, [days])
 
 
 def side_by_side(document: dict[str, Any], copies: int, days_apart: int) -> tuple[dict[str, Any], list[dt.timedelta]]:
@@ -83,7 +101,7 @@ def with_partner(document: dict[str, Any], delays: list[dict[str, Any]], endpoin
     moved: dict[str, str] = {}
     flights = []
     for n, flight in enumerate(document["flights"]):
-        ref = f"{flight['carrier']}{flight['number']}/{flight['date']}"
+        ref = _ref(flight)
         if n % every == 0 and ref not in delayed:
             moved[ref] = f"{PARTNER}{flight['number']}/{flight['date']}"
             flight = {**flight, "carrier": PARTNER}
