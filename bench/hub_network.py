@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scenarios.rebase import days_ahead, first_service_date, rebase, shift_by
+from scenarios.rebase import days_ahead, shift_by
 
 LOCATOR_ALPHABET = string.ascii_uppercase + string.digits
 PARTNER = "PX"
@@ -61,7 +61,6 @@ def side_by_side(document: dict[str, Any], copies: int, days_apart: int) -> tupl
     Airlines and airports appear once; hotels once, with the rooms of every copy's nights; every copy after
     the first gets new locators and passenger ids. Returns the document and each copy's shift in days.
     """
-    first = first_service_date(document)
     airport_zones = zones(document)
     taken = {booking["locator"] for booking in document["bookings"]}
     shifts = [dt.timedelta(days=k * days_apart) for k in range(copies)]
@@ -69,7 +68,7 @@ def side_by_side(document: dict[str, Any], copies: int, days_apart: int) -> tupl
     bookings: list[dict[str, Any]] = []
     rooms: dict[str, dict[str, int]] = {hotel["code"]: {} for hotel in document["hotels"]}
     for k, shift in enumerate(shifts):
-        copy = rebase(document, first + shift, airport_zones) if k else document
+        copy = shift_by(document, shift, airport_zones) if k else document
         flights += copy["flights"]
         bookings += copy["bookings"] if k == 0 else [_renamed(b, taken) for b in copy["bookings"]]
         for hotel in copy["hotels"]:
