@@ -3,9 +3,10 @@
     .venv/bin/python bench/hub.py [--copies 1] [--api] [--faults]
 
 Loads ROADEF B01 ($AIRLINE_SHARED_DIR/benchmarks/roadef-b01.json.gz: 2,556 flights, 207k passengers) into
-BENCH_DATABASE_URL (default ``airline_bench_hub``, dropped and created anew; Redis BENCH_REDIS_URL, db 3)
-— with ``--copies N``, N copies side by side, each rebased 3 days after the one before with its own
-locators — starts one
+BENCH_DATABASE_URL (default ``airline_bench_hub``, dropped and created anew; Redis BENCH_REDIS_URL, db 3),
+rebased by whole days so that the first delayed flight departs 2 to 26 hours after the run starts (rebooking
+never offers a flight that has left) — with ``--copies N``, N copies side by side, each rebased 3 days after
+the one before with its own locators — starts one
 Celery worker of 2 processes and beat, applies all 229 delays of ``roadef-b01.disruptions.json`` (of every
 copy) through ``flights.services.delay_flight``, one transaction each, as fast as it can, and waits until
 every flow is ``completed`` (or ``failed``) and every passenger and partner message is settled. Prints:
@@ -29,6 +30,7 @@ every flow is ``completed`` (or ``failed``) and every passenger and partner mess
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import itertools
 import json
 import os
@@ -54,13 +56,16 @@ EXTRA = {
     "SMS_FILE_PATH": str(WORK_DIR / "sms.log"),
 }
 PARTNER_SECRET = "hub-bench-partner-secret"  # noqa: S105 - the benchmark's own local partner
+# How long after the run starts the first delayed flight departs, at least.
+LEAD = dt.timedelta(hours=2)
 
 
 def build_scenario(copies: int, faults: bool, partner_url: str) -> tuple[Path, list[dict]]:
-    """The scenario file to load and the delays to apply."""
+    """The scenario file to load and the delays to apply, moved ahead of now by whole days."""
     from django.conf import settings
+    from django.utils import timezone
 
-    from bench.hub_network import shifted_delays, side_by_side, with_partner
+    from bench.hub_network import moved_ahead, shifted_delays, side_by_side, with_partner
     from scenarios.files import read_document
 
     benchmarks = Path(settings.SHARED_DIR) / "benchmarks"
@@ -68,6 +73,7 @@ def build_scenario(copies: int, faults: bool, partner_url: str) -> tuple[Path, l
     delays = json.loads((benchmarks / "roadef-b01.disruptions.json").read_text())["delays"]
     if faults:
         document = with_partner(document, delays, partner_url, PARTNER_SECRET)
+    document, delays = moved_ahead(document, delays, timezone.now() + LEAD)
     document, shifts = side_by_side(document, copies, days_apart=3)
     path = WORK_DIR / "scenario.json"
     path.write_text(json.dumps(document))
@@ -232,6 +238,9 @@ def main() -> None:
     if inbox:
         Airline.objects.filter(own=False).update(endpoint=inbox.url)
     flights = delayed_flights(delays)
+    first = min(f.scheduled_departure for f in flights)
+    hours = (first - timezone.now()).total_seconds() / 3600
+    print(f"first delayed flight departs {first:%Y-%m-%d %H:%M} UTC, {hours:.1f} h from now")
     passengers = affected_passengers(flights)
     seats_before = hub_audit.unaccounted_seats()
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scenarios.rebase import first_service_date, rebase
+from scenarios.rebase import days_ahead, shift_by
 
 LOCATOR_ALPHABET = string.ascii_uppercase + string.digits
 PARTNER = "PX"
@@ -37,13 +37,30 @@ def _renamed(booking: dict[str, Any], taken: set[str]) -> dict[str, Any]:
     return {**booking, "locator": locator, "passengers": passengers}
 
 
+def _ref(flight: dict[str, Any]) -> str:
+    """A flight entry's ``DESIGNATOR/DATE`` as the delays file writes it."""
+    return f"{flight['carrier']}{flight['number']}/{flight['date']}"
+
+
+def moved_ahead(
+    document: dict[str, Any], delays: list[dict[str, Any]], not_before: dt.datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The network and its delays moved by whole days (``scenarios.rebase``) so that no delayed flight departs
+    before ``not_before``: rebooking offers no flight that has already left (POLICY.md), so a network in the
+    past would leave every misconnect unprotected. The first delayed flight then departs within a day of it.
+    """
+    delayed = {delay["flight"] for delay in delays}
+    airport_zones = zones(document)
+    days = days_ahead([f for f in document["flights"] if _ref(f) in delayed], airport_zones, not_before)
+    return shift_by(document, days, airport_zones), shifted_delays(delays, [days])
+
+
 def side_by_side(document: dict[str, Any], copies: int, days_apart: int) -> tuple[dict[str, Any], list[dt.timedelta]]:
     """``copies`` copies of the network in one document, each rebased ``days_apart`` days after the one before.
 
     Airlines and airports appear once; hotels once, with the rooms of every copy's nights; every copy after
     the first gets new locators and passenger ids. Returns the document and each copy's shift in days.
     """
-    first = first_service_date(document)
     airport_zones = zones(document)
     taken = {booking["locator"] for booking in document["bookings"]}
     shifts = [dt.timedelta(days=k * days_apart) for k in range(copies)]
@@ -51,7 +68,7 @@ def side_by_side(document: dict[str, Any], copies: int, days_apart: int) -> tupl
     bookings: list[dict[str, Any]] = []
     rooms: dict[str, dict[str, int]] = {hotel["code"]: {} for hotel in document["hotels"]}
     for k, shift in enumerate(shifts):
-        copy = rebase(document, first + shift, airport_zones) if k else document
+        copy = shift_by(document, shift, airport_zones) if k else document
         flights += copy["flights"]
         bookings += copy["bookings"] if k == 0 else [_renamed(b, taken) for b in copy["bookings"]]
         for hotel in copy["hotels"]:
@@ -83,7 +100,7 @@ def with_partner(document: dict[str, Any], delays: list[dict[str, Any]], endpoin
     moved: dict[str, str] = {}
     flights = []
     for n, flight in enumerate(document["flights"]):
-        ref = f"{flight['carrier']}{flight['number']}/{flight['date']}"
+        ref = _ref(flight)
         if n % every == 0 and ref not in delayed:
             moved[ref] = f"{PARTNER}{flight['number']}/{flight['date']}"
             flight = {**flight, "carrier": PARTNER}

@@ -95,7 +95,8 @@ def _flight(record: FlightRecord) -> Flight:
 
 def _insert(scenario: Scenario, advance: Advance) -> Loaded:
     airlines = Airline.objects.bulk_create(
-        Airline(code=a.code, name=a.name, own=a.own, endpoint=a.endpoint, secret=a.secret) for a in scenario.airlines
+        Airline(code=a.code, name=a.name, own=a.own, endpoint=a.endpoint, secret=a.secret, country=a.country)
+        for a in scenario.airlines
     )
     airports = Airport.objects.bulk_create(
         Airport(

@@ -23,9 +23,10 @@ Section = list[dict[str, Any]]
 
 
 def disruptions() -> Section:
-    """Every disruption (root flight event) with its flow's deliveries and overall status.
+    """Every disruption (root flight event) with when it happened, its flow's deliveries and overall status.
 
-    ``deliveries`` covers the chained events too; each names the event type it handled.
+    ``occurred_at`` is ISO 8601 with its offset; ``deliveries`` covers the chained events too, each naming the
+    event type it handled.
     """
     events = list(disruption_events().filter(type__startswith="flight.").order_by("occurred_at"))
     deliveries = flow_deliveries([e.id for e in events])
@@ -37,6 +38,7 @@ def disruptions() -> Section:
             "delay_minutes": event.payload.get("delay_minutes"),
             "reason": event.payload.get("reason"),
             "status": status_of_annotated(event),
+            "occurred_at": event.occurred_at.isoformat(),
             "deliveries": [
                 {"subscriber": d.subscriber, "event": d.event.type, "status": d.status, "attempts": d.attempts}
                 for d in deliveries[event.id]

@@ -1,4 +1,5 @@
-"""Moving a scenario in time so that its first flight day becomes a chosen date.
+"""Moving a scenario in time so that its first flight day becomes a chosen date (:func:`rebase`), or by whole
+days (:func:`shift_by`), e.g. as many as :func:`days_ahead` finds to put chosen flights in the future.
 
 Every date moves by the same number of days N. Departures and arrivals move by N days of the local wall
 clock of their airport (origin for departures, destination for arrivals) and are re-expressed with that
@@ -12,7 +13,7 @@ left as they are, for the rules to report.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -49,6 +50,29 @@ def _shift_local(text: str, days: dt.timedelta, zone: dt.tzinfo | None) -> str:
     return ((local.replace(tzinfo=None) + days).replace(tzinfo=local.tzinfo)).isoformat()
 
 
+def days_ahead(
+    flights: Iterable[Mapping[str, Any]], zones: Mapping[str, dt.tzinfo], not_before: dt.datetime
+) -> dt.timedelta:
+    """The whole days to :func:`shift_by` a document by so that none of its ``flights`` departs before ``not_before``.
+
+    The fewest such days (negative: back in time); ``flights`` are flight entries with readable departures
+    (ValueError when there are none). Each moves by whole days of its origin's wall clock, so the first of
+    them then departs less than a day (give or take a DST hour) after ``not_before``.
+    """
+    departures = [(flight["departure"], zones.get(flight["origin"])) for flight in flights]
+    if not departures:
+        raise ValueError("no flight to move")
+
+    def first_departure(days: dt.timedelta) -> dt.datetime:
+        return min(dt.datetime.fromisoformat(_shift_local(text, days, zone)) for text, zone in departures)
+
+    # Two days early: a local date can be a day ahead of UTC's, so the search starts before the answer.
+    days = dt.timedelta(days=(not_before.date() - first_departure(dt.timedelta()).date()).days - 2)
+    while first_departure(days) < not_before:
+        days += dt.timedelta(days=1)
+    return days
+
+
 def rebase(document: Mapping[str, Any], to: dt.date, zones: Mapping[str, dt.tzinfo]) -> dict[str, Any]:
     """A copy of ``document`` moved so that its first flight service date is ``to``.
 
@@ -57,7 +81,11 @@ def rebase(document: Mapping[str, Any], to: dt.date, zones: Mapping[str, dt.tzin
     first = first_service_date(document)
     if first is None:
         return dict(document)
-    days = to - first
+    return shift_by(document, to - first, zones)
+
+
+def shift_by(document: Mapping[str, Any], days: dt.timedelta, zones: Mapping[str, dt.tzinfo]) -> dict[str, Any]:
+    """A copy of ``document`` moved by ``days`` (whole days); ``zones`` maps airport codes to their timezones."""
     flights = [
         {
             **flight,

@@ -18,6 +18,7 @@ class AirlineRecord:
     own: bool
     endpoint: str
     secret: str
+    country: str
 
 
 @dataclass(frozen=True, slots=True)

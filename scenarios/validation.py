@@ -21,6 +21,7 @@ from lodging.models import Hotel
 from passengers.models import Passenger, Tier
 
 from . import airports as airport_db
+from .countries import is_country
 from .problems import InvalidScenario, Parts, Problem, pointer
 from .progress import Advance, no_progress
 from .rebase import rebase
@@ -127,12 +128,19 @@ class _Rules:
             if len(entry.get(field, "")) > limit:
                 self.report((*path, field), f"is {len(entry[field])} characters long; at most {limit} are allowed")
 
+    def check_country(self, entry: Mapping[str, Any], path: Parts) -> None:
+        """Report a ``country`` the entry gives that names no country (the schema checked its form)."""
+        country = entry.get("country")
+        if country is not None and not is_country(country):
+            self.report((*path, "country"), f"{country} is not an ISO 3166-1 alpha-2 country code")
+
     def check_airlines(self, entries: list[dict[str, Any]]) -> None:
         for index, entry in enumerate(entries):
             code, path = entry["code"], ("airlines", index)
             if not self.is_new("airline", code, f"airline {code}", (*path, "code")):
                 continue
             self.check_lengths(entry, AIRLINE_LIMITS, path)
+            self.check_country(entry, path)
             missing = [field for field in ("endpoint", "secret") if field not in entry]
             if not entry["own"] and missing:
                 self.report(path, f"partner airline {code} (own: false) needs {' and '.join(missing)} to be notified")
@@ -146,6 +154,7 @@ class _Rules:
                 own=entry["own"],
                 endpoint=endpoint,
                 secret=entry.get("secret", ""),
+                country=entry.get("country", ""),
             )
 
     def check_airports(self, entries: list[dict[str, Any]]) -> None:
@@ -153,6 +162,7 @@ class _Rules:
             code, path = entry["code"], ("airports", index)
             if not self.is_new("airport", code, f"airport {code}", (*path, "code")):
                 continue
+            self.check_country(entry, path)
             full = airport_db.complete(entry)
             missing = [fact for fact in airport_db.FACTS if fact not in full]
             if missing:

@@ -47,12 +47,13 @@ def scenario_document() -> dict[str, Any]:
 
 def minimal_scenario() -> dict[str, Any]:
     """A small valid scenario: a partner connection at WAW, one known airport left to the airport database
-    (WAW), one unknown airport with all its facts (XQA), and a cabin filled to capacity (PA2231 Y)."""
+    (WAW), one unknown airport with all its facts (XQA), a cabin filled to capacity (PA2231 Y), and an airline
+    licensed in GB (NV) beside one without a licence country (PA)."""
     return {
         "format": "airline-disruption-scenario/1",
         "name": "minimal",
         "airlines": [
-            {"code": "NV", "name": "Novair", "own": True},
+            {"code": "NV", "name": "Novair", "own": True, "country": "GB"},
             {"code": "PA", "name": "Partner Air", "own": False,
              "endpoint": "http://127.0.0.1:8765/pa", "secret": "pa-secret"},
         ],
@@ -113,12 +114,24 @@ BROKEN_SCENARIOS: list[tuple[str, Edit, str, str]] = [
      "/airlines/1", "partner airline PA (own: false) needs secret"),
     ("partner-endpoint-is-url", lambda d: d["airlines"][1].update(endpoint="https://"),
      "/airlines/1/endpoint", "'https://' is not an http/https URL"),
+    ("airline-country-is-alpha-2", lambda d: d["airlines"][0].update(country="GBR"),
+     "/airlines/0/country", "'GBR' does not match '^[A-Z]{2}$'"),
+    ("airline-country-is-upper-case", lambda d: d["airlines"][0].update(country="gb"),
+     "/airlines/0/country", "'gb' does not match '^[A-Z]{2}$'"),
+    ("airline-country-exists", lambda d: d["airlines"][0].update(country="UK"),
+     "/airlines/0/country", "UK is not an ISO 3166-1 alpha-2 country code"),
+    ("airline-country-not-user-assigned", lambda d: d["airlines"][1].update(country="XA"),
+     "/airlines/1/country", "XA is not an ISO 3166-1 alpha-2 country code"),
     ("airport-code-unique", lambda d: d["airports"].append({"code": "WAW"}),
      "/airports/3/code", "airport WAW is listed twice (first at /airports/1/code)"),
     ("unknown-airport-needs-facts", lambda d: [d["airports"][2].pop(k) for k in ("timezone", "latitude")],
      "/airports/2", "XQA is not a known IATA airport, so it needs timezone, latitude"),
     ("timezone-is-iana", lambda d: d["airports"][2].update(timezone="Europe/Atlantis"),
      "/airports/2/timezone", "'Europe/Atlantis' is not an IANA timezone"),
+    ("airport-country-exists", lambda d: d["airports"][2].update(country="EU"),
+     "/airports/2/country", "EU is not an ISO 3166-1 alpha-2 country code"),
+    ("known-airport-country-exists", lambda d: d["airports"][1].update(country="ZZ"),
+     "/airports/1/country", "ZZ is not an ISO 3166-1 alpha-2 country code"),
     ("hotel-airport-listed", lambda d: d["hotels"][0].update(airport="JFK"),
      "/hotels/0/airport", "JFK is not listed in /airports"),
     ("hotel-code-unique", lambda d: d["hotels"][2].update(code="WAW-H1"),

@@ -11,23 +11,16 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from events.models import Delivery, Event
-from events.runner import run_delivery
+from events.models import Event
 from flights.models import Flight
 from lodging.models import HotelStay, RoomNight
 from passengers.selectors import passengers_on_flight
+from tests.support.flows import run_flow
 from vouchers.models import MealVoucher
 
 pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2026, 11, 25)
-
-
-def _run_flow(root: Event) -> None:
-    """Run every delivery of the flow in this process, chained events included, until none is left."""
-    while pending := list(Delivery.objects.filter(event__root=root, status="pending").values_list("id", flat=True)):
-        for delivery_id in pending:
-            assert run_delivery(delivery_id) == "done"
 
 
 def test_a_seven_hour_evening_delay_gives_everyone_a_voucher_and_a_room_or_an_unaccommodated_stay() -> None:
@@ -43,7 +36,7 @@ def test_a_seven_hour_evening_delay_gives_everyone_a_voucher_and_a_room_or_an_un
     assert len(passengers) > 100
 
     call_command("disrupt", str(evening.designator), DAY.isoformat(), "--delay", "420", stdout=StringIO())
-    _run_flow(Event.objects.get(type="flight.delayed", flight=evening))
+    run_flow(Event.objects.get(type="flight.delayed", flight=evening))
 
     vouchers = list(MealVoucher.objects.filter(flight=evening).values_list("passenger_id", flat=True))
     assert sorted(vouchers) == sorted(passengers), "exactly one voucher each"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
@@ -9,11 +10,16 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from events.models import Event
 from events.runner import run_delivery
+from flights.models import Flight
 from flights.services import cancel_flight, delay_flight
-from tests.factories import FlightFactory
+from rebooking.models import Reaccommodation
+from tests.factories import BookingFactory, FlightFactory, PassengerFactory, SegmentFactory
+from tests.support.flows import run_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +71,8 @@ def test_disruptions_list_every_flow_with_its_deliveries_and_status(schema: dict
     cancelled = cancel_flight(flight=FlightFactory(number="118"), reason="WX")
     for delivery in delayed.deliveries.all():
         run_delivery(delivery.id)
+    Event.objects.filter(id=delayed.id).update(occurred_at=dt.datetime(2026, 11, 25, 6, 2, 11, tzinfo=dt.UTC))
+    Event.objects.filter(id=cancelled.id).update(occurred_at=dt.datetime(2026, 11, 25, 7, 30, 0, 125000, tzinfo=dt.UTC))
 
     document = json.loads(export())
     assert_valid(document, schema)
@@ -79,3 +87,74 @@ def test_disruptions_list_every_flow_with_its_deliveries_and_status(schema: dict
         "flight.cancelled", None, "WX", "in_progress",
     )  # fmt: skip
     assert all(d["status"] == "pending" and d["attempts"] == 0 for d in second["deliveries"])
+    assert [d["occurred_at"] for d in document["disruptions"]] == [
+        "2026-11-25T06:02:11+00:00",
+        "2026-11-25T07:30:00.125000+00:00",
+    ]
+
+
+def test_a_refund_that_needed_no_rebooking_is_listed_with_an_empty_new_journey(schema: dict[str, Any]) -> None:
+    flight = FlightFactory(number="117")
+    booking = BookingFactory(locator="RF0001")
+    for ref in ("RF0001-1", "RF0001-2"):
+        PassengerFactory(booking=booking, ref=ref)
+    SegmentFactory(booking=booking, flight=flight)
+    event = delay_flight(flight=flight, delay_minutes=300, reason="TECH")
+    # As rebooking records a refund of passengers it did not have to rebook: a case with a cause of its own.
+    Reaccommodation.objects.create(
+        event=event,
+        booking=booking,
+        disrupted_flight=flight,
+        cause="refund",
+        status="refunded",
+        priority_class=6,
+        disruption_airport_id="LHR",
+        available_from=flight.scheduled_departure,
+        old=[{"flight_id": flight.id, "flight": "NV117/2026-11-25", "cabin": "Y"}],
+        refund_allowed=True,
+    )
+
+    document = json.loads(export())
+
+    assert_valid(document, schema)
+    assert document["reaccommodations"] == [
+        {"locator": "RF0001", "passenger": ref, "disrupted": "NV117/2026-11-25", "old": ["NV117/2026-11-25"],
+         "new": [], "cabins": [], "status": "refunded", "arrival_delay_minutes": None}
+        for ref in ("RF0001-1", "RF0001-2")
+    ]  # fmt: skip
+
+
+def test_a_demo_run_exports_a_document_the_contract_accepts(schema: dict[str, Any], contract_dir: Path) -> None:
+    # Tomorrow: rebooking offers no flight that has already left.
+    day = timezone.localdate() + dt.timedelta(days=1)
+    call_command("load_scenario", str(contract_dir / "demo.json"), "--rebase", day.isoformat(), stdout=StringIO())
+    started = timezone.now()
+    # A morning inbound from Hamburg late enough to break connections, partners' included (EU261); a cancelled
+    # London departure (UK261); an evening departure delayed past midnight (hotel rooms at the origin).
+    disruptions = [
+        delay_flight(flight=_demo_flight("NV135", day), delay_minutes=300, reason="TECH"),
+        cancel_flight(flight=_demo_flight("NV126", day), reason="CREW"),
+        delay_flight(flight=_demo_flight("NV165", day), delay_minutes=300, reason="WX"),
+    ]
+    for root in disruptions:
+        run_flow(root)
+    finished = timezone.now()
+
+    document = json.loads(export())
+
+    assert_valid(document, schema)
+    assert [(d["type"], d["flight"], d["status"]) for d in document["disruptions"]] == [
+        ("flight.delayed", f"NV135/{day}", "completed"),
+        ("flight.cancelled", f"NV126/{day}", "completed"),
+        ("flight.delayed", f"NV165/{day}", "completed"),
+    ]
+    for disruption in document["disruptions"]:
+        occurred_at = dt.datetime.fromisoformat(disruption["occurred_at"])
+        assert occurred_at.utcoffset() is not None and started <= occurred_at <= finished
+    assert {r["disrupted"] for r in document["reaccommodations"]} == {f"NV135/{day}", f"NV126/{day}"}
+    for section in ("meal_vouchers", "hotel_stays", "compensation", "partner_messages", "passenger_messages"):
+        assert document[section], f"a demo run fills {section}"
+
+
+def _demo_flight(designator: str, day: dt.date) -> Flight:
+    return Flight.objects.get(carrier=designator[:2], number=designator[2:], service_date=day)

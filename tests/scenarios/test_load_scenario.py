@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Sum, signals
@@ -23,9 +23,11 @@ from django.utils import timezone
 
 from events.models import Delivery, Event
 from flights.models import Airline, Airport, Flight
+from flights.selectors import regimes_of
 from lodging.models import Hotel, RoomNight
 from passengers.models import Booking, Passenger, Segment
 from rebooking.models import Reaccommodation
+from rights.regime import Regime
 from scenarios import loader
 from scenarios.deletion import delete_all
 from tests.conftest import BrokenScenario, minimal_scenario
@@ -108,12 +110,28 @@ def test_the_demo_scenario_loads(contract_dir: Path) -> None:
         ("LHR-H2", 2),
     ]
     assert Airline.objects.get(code="PA").endpoint == "http://127.0.0.1:8765/pa"
+    assert sorted(Airline.objects.values_list("code", "country")) == [("NV", "GB"), ("PA", "DE"), ("PB", "LV")]
     flight = Flight.objects.get(carrier="NV", number="105", service_date=dt.date(2026, 12, 1))
     assert flight.scheduled_departure == dt.datetime(2026, 12, 1, 4, 35, tzinfo=UTC)
     assert flight.estimated_departure == flight.scheduled_departure
     assert flight.estimated_arrival == flight.scheduled_arrival
     assert flight.status == "scheduled"
     assert not Flight.objects.exclude(status="scheduled").exists()
+
+
+def test_the_demo_network_shows_both_regimes(contract_dir: Path) -> None:
+    load(str(contract_dir / "demo.json"))
+
+    regimes = regimes_of(list(Flight.objects.values_list("id", flat=True)))
+    by_origin: dict[str, set[Regime]] = {}
+    for flight in Flight.objects.all():
+        by_origin.setdefault(flight.origin_id, set()).add(regimes[flight.id])
+    # Out of London UK261, on the own airline and its German and Latvian partners alike; out of the EU EU261.
+    assert by_origin == {
+        "LHR": {Regime.UK261},
+        **{origin: {Regime.EU261} for origin in ("WAW", "RIX", "BLQ", "CPH", "HAM")},
+    }
+    assert Flight.objects.filter(origin="LHR").values("carrier").distinct().count() == 3
 
 
 def test_the_minimal_scenario_loads_in_full(
@@ -135,6 +153,7 @@ def test_the_minimal_scenario_loads_in_full(
         (dt.date(2026, 11, 25), 5, 0),
         (dt.date(2026, 11, 26), 4, 0),
     ]
+    assert sorted(Airline.objects.values_list("code", "country")) == [("NV", "GB"), ("PA", "")]
     ada = Passenger.objects.get(ref="QX7K2M-1")
     assert (ada.booking.locator, ada.tier, ada.assistance, ada.email) == ("QX7K2M", "gold", ["WCHR"], "ada@example.org")
     assert list(
@@ -416,6 +435,22 @@ def test_a_bad_rebase_date_is_refused(value: str, contract_dir: Path) -> None:
     with pytest.raises(CommandError, match=f"'{value}' is not a date \\(YYYY-MM-DD\\) nor 'today'"):
         call_command("load_scenario", str(contract_dir / "demo.json"), "--rebase", value)
     assert set(row_counts().values()) == {0}
+
+
+def test_the_help_states_the_contracts_behaviour(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        ManagementUtility(["manage.py", "load_scenario", "--help"]).execute()
+
+    text = " ".join(capsys.readouterr().out.split())
+    assert "usage: manage.py load_scenario [-h] [--replace] [--rebase DATE]" in text
+    for phrase in (
+        "load it in one transaction: all or nothing",
+        "A bad file exits non-zero with every problem listed (JSON pointer + message) and changes nothing",
+        "ISO 3166-1 alpha-2 codes, or XK for Kosovo",
+        "Shows progress on large files",
+        "--replace first remove the data of earlier scenarios",
+    ):
+        assert phrase in text
 
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:

@@ -7,12 +7,15 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from rights.geo import EU261_COUNTRIES, UK261_COUNTRIES
+from scenarios.countries import is_country
 from scenarios.files import read_document
 from scenarios.problems import InvalidScenario, Problem, pointer
-from scenarios.rebase import first_service_date, rebase
+from scenarios.rebase import days_ahead, first_service_date, rebase, shift_by
 from scenarios.validation import check_document
 from tests.conftest import BrokenScenario
 
@@ -34,7 +37,7 @@ def assert_reported(problems: list[Problem], pointer: str, message: str) -> None
 def test_the_minimal_scenario_is_valid(scenario_document: dict[str, Any]) -> None:
     scenario = check_document(scenario_document)
 
-    assert [a.code for a in scenario.airlines] == ["NV", "PA"]
+    assert [(a.code, a.country) for a in scenario.airlines] == [("NV", "GB"), ("PA", "")]
     lhr, waw, xqa = scenario.airports
     assert (lhr.name, lhr.min_connection_minutes) == ("London Heathrow", 45)
     assert (waw.name, waw.country, waw.zone.key) == ("Warsaw Chopin Airport", "PL", "Europe/Warsaw")
@@ -155,6 +158,58 @@ def test_a_listed_but_invalid_airport_is_reported_once(scenario_document: dict[s
     assert problems_of(scenario_document) == [Problem("/airports/2/timezone", "'Mars/Olympus' is not an IANA timezone")]
 
 
+# --- countries ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["GB", "DE", "CH", "NO", "AX", "US", "XK"])
+def test_iso_codes_and_kosovo_name_countries(code: str) -> None:
+    assert is_country(code)
+
+
+# UK and EU are reserved, EL is the EU's own code for Greece (ISO: GR), YU is withdrawn, XA and ZZ are
+# user-assigned like XK but mean nothing agreed.
+@pytest.mark.parametrize("code", ["UK", "EU", "EL", "YU", "XA", "ZZ", "gb", ""])
+def test_other_codes_name_no_country(code: str) -> None:
+    assert not is_country(code)
+
+
+def test_every_country_of_the_rulebook_is_a_country() -> None:
+    assert sorted(code for code in EU261_COUNTRIES | UK261_COUNTRIES if not is_country(code)) == []
+
+
+def test_every_unknown_country_is_reported_at_once(scenario_document: dict[str, Any]) -> None:
+    scenario_document["airlines"][0]["country"] = "UK"
+    scenario_document["airlines"][1]["country"] = "EU"
+    scenario_document["airports"][1]["country"] = "ZZ"
+    scenario_document["airports"][2]["country"] = "XA"
+
+    problems = problems_of(scenario_document)
+
+    assert problems == [
+        Problem("/airlines/0/country", "UK is not an ISO 3166-1 alpha-2 country code"),
+        Problem("/airlines/1/country", "EU is not an ISO 3166-1 alpha-2 country code"),
+        Problem("/airports/1/country", "ZZ is not an ISO 3166-1 alpha-2 country code"),
+        Problem("/airports/2/country", "XA is not an ISO 3166-1 alpha-2 country code"),
+    ]
+
+
+def test_kosovo_is_accepted_for_airlines_and_airports(scenario_document: dict[str, Any]) -> None:
+    scenario_document["airlines"][1]["country"] = "XK"
+    scenario_document["airports"][2]["country"] = "XK"
+    scenario_document["airports"].append({"code": "PRN"})  # Pristina: the airport database says XK
+
+    scenario = check_document(scenario_document)
+
+    assert scenario.airlines[1].country == "XK"
+    assert [(a.code, a.country) for a in scenario.airports[2:]] == [("XQA", "XK"), ("PRN", "XK")]
+
+
+def test_an_airline_without_a_country_has_none(scenario_document: dict[str, Any]) -> None:
+    del scenario_document["airlines"][0]["country"]
+
+    assert [a.country for a in check_document(scenario_document).airlines] == ["", ""]
+
+
 def test_capacity_counts_every_passenger_of_every_booking(scenario_document: dict[str, Any]) -> None:
     scenario_document["flights"][0]["seats"]["J"] = 1
     scenario_document["bookings"][0]["segments"][0]["cabin"] = "J"
@@ -262,3 +317,45 @@ def test_rebase_leaves_unreadable_values_for_the_rules(scenario_document: dict[s
     assert_reported(problems, "/flights/1/departure", "'2026-11-25T25:00:00+01:00' is not a date and time")
     # The readable flight moved with the references to it: its booking still finds it.
     assert not any(p.pointer.startswith("/bookings/1") for p in problems)
+
+
+LONDON_WARSAW = {"LHR": ZoneInfo("Europe/London"), "WAW": ZoneInfo("Europe/Warsaw")}
+
+
+@pytest.mark.parametrize(
+    ("not_before", "days"),
+    [
+        # NV117 leaves London at 08:25 on 2026-11-25: at that very minute it is not too early.
+        (dt.datetime(2027, 2, 1, 8, 25, tzinfo=UTC), 68),
+        (dt.datetime(2027, 2, 1, 8, 26, tzinfo=UTC), 69),
+        # 08:25 in London is 07:25 UTC in June.
+        (dt.datetime(2027, 6, 1, 7, 25, tzinfo=UTC), 188),
+        (dt.datetime(2027, 6, 1, 7, 26, tzinfo=UTC), 189),
+        # The day before, and back in time.
+        (dt.datetime(2026, 11, 24, 8, 25, tzinfo=UTC), -1),
+        (dt.datetime(2026, 11, 25, 8, 25, tzinfo=UTC), 0),
+    ],
+)
+def test_days_ahead_is_the_fewest_whole_days_that_keep_the_flights_from_leaving_early(
+    scenario_document: dict[str, Any], not_before: dt.datetime, days: int
+) -> None:
+    assert days_ahead(scenario_document["flights"], LONDON_WARSAW, not_before) == dt.timedelta(days=days)
+
+
+def test_days_ahead_counts_only_the_flights_given(scenario_document: dict[str, Any]) -> None:
+    pa2231 = scenario_document["flights"][1]  # 13:00 in Warsaw (12:00 UTC); NV117 leaves London earlier
+    assert days_ahead([pa2231], LONDON_WARSAW, dt.datetime(2026, 11, 26, 12, 0, tzinfo=UTC)) == dt.timedelta(days=1)
+    assert days_ahead([pa2231], LONDON_WARSAW, dt.datetime(2026, 11, 26, 12, 1, tzinfo=UTC)) == dt.timedelta(days=2)
+
+
+def test_days_ahead_needs_a_flight() -> None:
+    with pytest.raises(ValueError, match="no flight to move"):
+        days_ahead([], LONDON_WARSAW, dt.datetime(2026, 11, 26, tzinfo=UTC))
+
+
+def test_shift_by_moves_the_document_by_those_days(scenario_document: dict[str, Any]) -> None:
+    moved = shift_by(scenario_document, dt.timedelta(days=-3), LONDON_WARSAW)
+
+    assert first_service_date(moved) == dt.date(2026, 11, 22)
+    assert moved["flights"][1]["departure"] == "2026-11-22T13:00:00+01:00"
+    assert moved["bookings"][0]["segments"][1]["flight"] == "PA2231/2026-11-22"

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from events import registry
 from events.contracts import EventPayload, decode, model_for
-from events.models import Event
+from events.models import Delivery, Event
 from events.runner import run_delivery
 from events.selectors import status_of
 from events.services import publish
@@ -55,3 +55,11 @@ def run_subscriber(event: Event, subscriber: str) -> dict[str, Any]:
     delivery.refresh_from_db()
     assert status == "done", delivery.last_error
     return delivery.result
+
+
+def run_flow(root: Event) -> None:
+    """Run every delivery of ``root``'s flow in this process, chained events included, until none is left (each
+    must succeed)."""
+    while pending := list(Delivery.objects.filter(event__root=root, status="pending").values_list("id", flat=True)):
+        for delivery_id in pending:
+            assert run_delivery(delivery_id) == "done"

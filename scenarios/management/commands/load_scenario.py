@@ -35,8 +35,10 @@ def rebase_date(text: str) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Check a scenario file (.json or .json.gz) against the contract's schema and rules, then load it in one "
-        "transaction. A bad file lists every problem and changes nothing."
+        "Check a scenario file (.json or .json.gz) against the contract's schema and rules (SCENARIO.md), then "
+        "load it in one transaction: all or nothing. A bad file exits non-zero with every problem listed (JSON "
+        "pointer + message) and changes nothing. Countries (airlines' state of licence, airports) are ISO 3166-1 "
+        "alpha-2 codes, or XK for Kosovo. Shows progress on large files."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,7 +50,8 @@ class Command(BaseCommand):
             "--rebase",
             type=rebase_date,
             metavar="DATE",
-            help="move every date and time so that the first flight day is DATE (YYYY-MM-DD or 'today')",
+            help="move the scenario in time so that its first flight service date is DATE (YYYY-MM-DD or 'today'), "
+            "keeping each flight's local clock times",
         )
 
     def handle(
