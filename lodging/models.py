@@ -57,6 +57,7 @@ class StayCause(models.TextChoices):
     DELAY = "delay", "Overnight delay at the origin"
     CANCELLATION = "cancellation", "Rebooked after a cancellation, departing a later day"
     MISCONNECT = "misconnect", "Stranded at a connection overnight"
+    STRANDED = "stranded", "Stranded at a connection, not reaccommodated"
 
 
 class HotelStay(models.Model):

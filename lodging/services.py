@@ -12,9 +12,11 @@ from django.db.models import F
 from events.contracts import EventFacts
 from events.services import publish
 from flights.payloads import FlightDelayed
+from flights.selectors import regimes_of
 from passengers.selectors import bookings_on_flight
-from rebooking.payloads import PassengerReaccommodated
-from rights.hotels import hotel_night, rooms_needed
+from rebooking.payloads import PassengerReaccommodated, ReaccommodatedParty
+from rights.hotels import hotel_night, rooms_needed, stranded_night
+from rights.regime import Regime
 
 from .allocation import RoomRequest, fill
 from .models import HotelStay, RoomNight, StayCause, StayStatus
@@ -39,7 +41,9 @@ class Lodger:
 def lodge_after_delay(delay: FlightDelayed, *, cause: EventFacts) -> dict[str, Any]:
     """Origin overnight (POLICY "Hotel stays"): when a delay moves the departure to a later local date, everyone
     booked on the flight when it was delayed needs a room at the origin for the night of the scheduled departure
-    date."""
+    date. Only where the flight's regime gives care (none under ``none``)."""
+    if not _care_applies(delay.flight_id):
+        return dict(NOTHING)
     night = hotel_night(
         since=delay.scheduled_departure,
         departs=delay.estimated_departure,
@@ -55,24 +59,45 @@ def lodge_after_delay(delay: FlightDelayed, *, cause: EventFacts) -> dict[str, A
 
 
 def lodge_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cause: EventFacts) -> dict[str, Any]:
-    """Overnight stays of rebooked parties: after a cancellation, at the origin when the new itinerary departs a
-    later local date than the cancelled flight's scheduled departure; after a missed connection, at the connecting
-    airport when the new onward flight departs a later local date than the arrival there. Unprotected parties get
-    no automatic stay: operators decide for them."""
+    """Overnight stays of reaccommodated parties, where the disrupted flight's regime gives care (POLICY "Hotel
+    stays"): after a cancellation, at the origin when the new itinerary departs a later local date than the
+    cancelled flight's scheduled departure; after a missed connection, at the connecting airport when the new
+    onward flight departs a later local date than the arrival there, or, when none could be found, for the night
+    of the arrival date there. Unprotected parties after a cancellation get no automatic stay: operators decide
+    for them."""
+    if not _care_applies(reaccommodation.flight_id):
+        return dict(NOTHING)
     zones = airport_timezones({party.disruption_airport for party in reaccommodation.parties})
     lodgers = []
     for party in reaccommodation.parties:
-        if not party.rebooked or party.first_departure is None:
-            continue
-        airport = party.disruption_airport
-        since = reaccommodation.scheduled_departure if party.cancelled else reaccommodation.estimated_arrival
-        night = hotel_night(since=since, departs=party.first_departure, timezone=zones[airport])
-        if night is not None:
-            stay_cause = StayCause.CANCELLATION if party.cancelled else StayCause.MISCONNECT
+        owed = _stay_owed(party, reaccommodation, zones[party.disruption_airport])
+        if owed is not None:
+            night, stay_cause = owed
+            airport = party.disruption_airport
             lodgers.append(
                 Lodger(party.booking_id, party.locator, tuple(party.passenger_ids), airport, night, stay_cause)
             )
     return book_stays(lodgers, flight_id=reaccommodation.flight_id, flight=reaccommodation.flight, cause=cause)
+
+
+def _care_applies(flight_id: int) -> bool:
+    """Whether the disrupted flight's regime gives its passengers care (POLICY "Which law applies"; one query)."""
+    return regimes_of([flight_id])[flight_id] is not Regime.NONE
+
+
+def _stay_owed(
+    party: ReaccommodatedParty, reaccommodation: PassengerReaccommodated, timezone: str
+) -> tuple[dt.date, StayCause] | None:
+    """The night ``party`` needs a room at its disruption airport (of IANA ``timezone``) and why, or None."""
+    if party.rebooked and party.first_departure is not None:
+        since = reaccommodation.scheduled_departure if party.cancelled else reaccommodation.estimated_arrival
+        night = hotel_night(since=since, departs=party.first_departure, timezone=timezone)
+        if night is None:
+            return None
+        return night, StayCause.CANCELLATION if party.cancelled else StayCause.MISCONNECT
+    if party.unprotected and not party.cancelled:
+        return stranded_night(arrival=reaccommodation.estimated_arrival, timezone=timezone), StayCause.STRANDED
+    return None  # unprotected after a cancellation: operators decide
 
 
 def book_stays(lodgers: list[Lodger], *, flight_id: int, flight: str, cause: EventFacts) -> dict[str, Any]:

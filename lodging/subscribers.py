@@ -14,11 +14,11 @@ from .services import lodge_after_delay, lodge_after_reaccommodation
 
 @subscriber("lodging", on=[FlightDelayed])
 def origin_overnight(payload: FlightDelayed, event: EventFacts) -> dict[str, Any]:
-    """Rooms at the origin when a delay moves the departure to a later local date."""
+    """Rooms at the origin when a delay moves the departure to a later local date (where a regime gives care)."""
     return lodge_after_delay(payload, cause=event)
 
 
 @subscriber("lodging", on=[PassengerReaccommodated])
 def rebooked_overnight(payload: PassengerReaccommodated, event: EventFacts) -> dict[str, Any]:
-    """Rooms for rebooked parties departing a later local date, after a cancellation or a missed connection."""
+    """Rooms for parties stranded overnight: rebooked onto a later local date, or misconnected with no way on."""
     return lodge_after_reaccommodation(payload, cause=event)

@@ -112,6 +112,10 @@ class PassengerMessageKind(models.TextChoices):
     HOTEL = "hotel", "Hotel"
     NEW_ITINERARY = "new_itinerary", "New itinerary"
     REFUND_OPTION = "refund_option", "Refund option"
+    RIGHTS_NOTICE = "rights_notice", "Notice of rights"
+    ACCEPT_CONFIRMATION = "accept_confirmation", "Itinerary accepted"
+    DECLINE_CONFIRMATION = "decline_confirmation", "Itinerary declined"
+    REFUND_CONFIRMATION = "refund_confirmation", "Refund confirmed"
 
 
 class Channel(models.TextChoices):
@@ -125,6 +129,9 @@ PassengerMessageStatus = LeaseStatus  # the one set of statuses of leased work
 class PassengerMessage(LeasedWork):
     """One passenger told of one change on one channel; ``context`` holds the passenger's own facts.
 
+    One per passenger, event, kind and channel; a notice of rights, once per passenger, flight and channel
+    (a later, longer delay of the flight sends no second one).
+
     Sending is leased work (events.leasing), claimed in batches: ``done`` once the gateway took it, ``dead``
     when it refused it (an operator sends it again). It is never ``failed``: a gateway error is not retried
     by itself. A batch whose worker died is sent again by the sweep once its lease expires.
@@ -132,7 +139,15 @@ class PassengerMessage(LeasedWork):
 
     passenger = models.ForeignKey("passengers.Passenger", on_delete=models.CASCADE, related_name="messages")
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="passenger_messages")
-    kind = models.CharField(max_length=16, choices=PassengerMessageKind.choices)
+    flight = models.ForeignKey(
+        "flights.Flight",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="passenger_messages",
+        help_text="The disrupted flight the message is about.",
+    )
+    kind = models.CharField(max_length=32, choices=PassengerMessageKind.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     recipient = models.CharField(max_length=254, help_text="The address or number at the time of the change.")
     context = models.JSONField(default=dict, blank=True)
@@ -142,6 +157,15 @@ class PassengerMessage(LeasedWork):
         constraints = [
             models.UniqueConstraint(
                 fields=["passenger", "event", "kind", "channel"], name="passengermessage_unique_change_channel"
+            ),
+            models.UniqueConstraint(
+                fields=["passenger", "flight", "channel"],
+                condition=Q(kind=PassengerMessageKind.RIGHTS_NOTICE),
+                name="passengermessage_one_rights_notice_per_flight",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=PassengerMessageKind.RIGHTS_NOTICE) | Q(flight__isnull=False),
+                name="passengermessage_rights_notice_has_flight",
             ),
             valid_status("passengermessage_status_valid"),
         ]

@@ -1,6 +1,7 @@
-"""Reads for partner messages: whose journeys continue on, or were moved to or from, a partner's flight.
+"""Reads for partner messages (whose journeys continue on, or were moved to or from, a partner's flight) and for
+passenger messages (a booking's journey).
 
-Each answer maps a flight id to ``{passenger id: cabin}``; the number of queries never depends on
+Each answer about partners maps a flight id to ``{passenger id: cabin}``; the number of queries never depends on
 how many passengers there are.
 """
 
@@ -14,7 +15,7 @@ from typing import Literal
 from flights.models import Flight
 from passengers.models import Passenger
 from passengers.selectors import segments_as_of
-from rebooking.payloads import ReaccommodatedParty
+from rebooking.payloads import PassengerRefunded, ReaccommodatedParty
 
 FlightPassengers = dict[int, dict[int, str]]
 
@@ -51,6 +52,17 @@ def legs_of_parties(parties: Iterable[ReaccommodatedParty], change: Literal["add
         for leg in party.added if change == "added" else party.removed:
             legs[leg.flight_id].update(dict.fromkeys(party.passenger_ids, str(leg.cabin)))
     return dict(legs)
+
+
+def legs_released(refund: PassengerRefunded) -> FlightPassengers:
+    """The legs whose seats a refund gave back, with the party's passengers in each leg's cabin."""
+    return {leg.flight_id: dict.fromkeys(refund.passenger_ids, str(leg.cabin)) for leg in refund.released}
+
+
+def journey_of(booking_id: int, *, as_of: dt.datetime) -> list[str]:
+    """The flights (``DESIGNATOR/DATE``) of a booking's journey at ``as_of``, in travel order (one query)."""
+    segments = segments_as_of(as_of).filter(booking_id=booking_id).select_related("flight").order_by("position")
+    return [str(segment.flight.ref) for segment in segments]
 
 
 def partner_flights(flight_ids: Iterable[int]) -> dict[int, Flight]:

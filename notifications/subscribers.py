@@ -11,7 +11,7 @@ from events.contracts import EventFacts
 from events.registry import subscriber
 from flights.payloads import FlightCancelled, FlightDelayed, FlightGateChanged
 from lodging.payloads import HotelBooked
-from rebooking.payloads import PassengerReaccommodated
+from rebooking.payloads import ItineraryAccepted, ItineraryDeclined, PassengerReaccommodated, PassengerRefunded
 from vouchers.payloads import VoucherIssued
 
 from .services import partners, passengers
@@ -29,12 +29,23 @@ def tell_partners_of_rebooking(payload: PassengerReaccommodated, event: EventFac
     return partners.record_rebookings(payload.parties, cause=event)
 
 
+@subscriber("partners", on=[PassengerRefunded])
+def tell_partners_of_refund(payload: PassengerRefunded, event: EventFacts) -> dict[str, Any]:
+    """``rebooked_out`` to each partner whose flight a refunded party gave up."""
+    return partners.record_refund(payload, cause=event)
+
+
 @subscriber("notifications", on=[FlightDelayed, FlightCancelled, FlightGateChanged])
 def tell_passengers_of_flight_change(
     payload: FlightDelayed | FlightCancelled | FlightGateChanged, event: EventFacts
 ) -> dict[str, Any]:
-    """Delay, cancellation or gate change to everyone booked on the flight."""
-    return passengers.tell_flight_change(flight_id=payload.flight_id, cause=event)
+    """Delay, cancellation or gate change to everyone booked on the flight, and the notice of rights where owed."""
+    return passengers.tell_flight_change(
+        flight_id=payload.flight_id,
+        delay_minutes=payload.delay_minutes if isinstance(payload, FlightDelayed) else 0,
+        cancelled=isinstance(payload, FlightCancelled),
+        cause=event,
+    )
 
 
 @subscriber("notifications", on=[PassengerReaccommodated])
@@ -52,4 +63,12 @@ def tell_passengers_of_vouchers(payload: VoucherIssued, event: EventFacts) -> di
 @subscriber("notifications", on=[HotelBooked])
 def tell_passengers_of_hotels(payload: HotelBooked, event: EventFacts) -> dict[str, Any]:
     """Each passenger's hotel and night."""
-    return passengers.tell_hotels(payload.stays, cause=event)
+    return passengers.tell_hotels(payload, cause=event)
+
+
+@subscriber("notifications", on=[ItineraryAccepted, ItineraryDeclined, PassengerRefunded])
+def tell_passengers_of_choice(
+    payload: ItineraryAccepted | ItineraryDeclined | PassengerRefunded, event: EventFacts
+) -> dict[str, Any]:
+    """Each passenger of the party: their acceptance, refusal or refund confirmed."""
+    return passengers.tell_choice(payload, cause=event)

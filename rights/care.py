@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from rights.bands import Band
+from rights.regime import Regime, currency_of
 
 #: Art. 6(1)(a)-(c): the departure delay, in minutes, at which care is owed, by the band of the flight's own distance.
 CARE_THRESHOLD_MINUTES = {Band.SHORT: 120, Band.MEDIUM: 180, Band.LONG: 240}
@@ -34,6 +35,12 @@ class TariffRule:
 
 
 DEFAULT_TARIFF = TariffRule()
+
+
+def default_tariff(regime: Regime) -> TariffRule:
+    """The regulation's default tariff under ``regime``, in its currency: 10 per started 2 hours, 10 to 40 (EUR for
+    EU261, GBP for UK261). ValueError for ``none``: no voucher is owed where no regime applies."""
+    return TariffRule(currency=currency_of(regime))
 
 
 class VoucherAction(StrEnum):

@@ -28,10 +28,18 @@ def hotel_night(*, since: datetime, departs: datetime, timezone: str) -> date | 
       of the passenger's new itinerary, ``timezone`` = the origin's (unprotected passengers have no itinerary
       and get no automatic stay: do not call);
     - stranded at a connection: ``since`` = the arrival at the connecting airport, ``departs`` = the new onward
-      departure from it, ``timezone`` = the connecting airport's.
+      departure from it, ``timezone`` = the connecting airport's (a misconnect with no way on at all:
+      :func:`stranded_night`).
     """
     night = local_date(since, timezone)
     return night if local_date(departs, timezone) > night else None
+
+
+def stranded_night(*, arrival: datetime, timezone: str) -> date:
+    """The night a misconnected passenger who cannot be reaccommodated needs a hotel at the connecting airport of
+    IANA ``timezone``: the local date of their ``arrival`` there (POLICY.md "Hotel stays": they are away from home
+    with no way on, whatever the hour they land)."""
+    return local_date(arrival, timezone)
 
 
 def rooms_needed(passengers: int) -> int:

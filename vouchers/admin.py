@@ -1,4 +1,4 @@
-"""Operations control for meal vouchers (redeem, void) and the tariff that prices them."""
+"""Operations control for meal vouchers (redeem, void) and the tariffs that price them, one per regime."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from flights.admin import FlightSearchMixin
 
-from .models import MealVoucher, VoucherStatus, VoucherTariff
+from .models import MealVoucher, TariffRegime, VoucherStatus, VoucherTariff
 from .services import close_vouchers
 
 
@@ -56,13 +56,18 @@ class MealVoucherAdmin(FlightSearchMixin, admin.ModelAdmin):
 
 @admin.register(VoucherTariff)
 class VoucherTariffAdmin(admin.ModelAdmin):
-    """The one tariff: added once (when the defaults are not wanted), then edited, never deleted."""
+    """One tariff per regime, in the regime's currency: added once (when a regime has none), then edited, never
+    deleted."""
 
-    list_display = ("__str__", "updated_at")
-    readonly_fields = ("updated_at",)
+    list_display = ("regime", "currency", "per_period", "minimum", "maximum", "updated_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: VoucherTariff | None = None) -> tuple[str, ...]:
+        # The regime keys the row (changed in the form it would make another row), and its currency is the law's;
+        # on the add form the regime's choices name their currency.
+        return ("regime", "currency", "updated_at") if obj is not None else ("updated_at",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not VoucherTariff.objects.exists()
+        return VoucherTariff.objects.count() < len(TariffRegime.values)
 
     def has_delete_permission(self, request: HttpRequest, obj: VoucherTariff | None = None) -> bool:
         return False

@@ -1,11 +1,11 @@
-"""Meal vouchers (one per passenger per disrupted flight) and the tariff operators set for their value."""
+"""Meal vouchers (one per passenger per disrupted flight) and the tariffs operators set for their value, per regime."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils import timezone
 from flights.models import Airport, Flight
 from passengers.models import Passenger
 from rights import care
+from rights.regime import Regime, currency_of
 
 from .codes import CODE_REGEX
 
@@ -20,15 +21,21 @@ CURRENCY_REGEX = r"^[A-Z]{3}$"
 _MONEY = {"max_digits": 8, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
 
 
-class VoucherTariff(models.Model):
-    """What a meal voucher is worth (POLICY "Meal vouchers"): a single row operators edit in the admin.
+class TariffRegime(models.TextChoices):
+    """The regimes a meal voucher is owed under (none owes no voucher)."""
 
-    Without the row the regulation's defaults apply (``rights.care.DEFAULT_TARIFF``).
+    EU261 = Regime.EU261.value, "EU261 (EUR)"
+    UK261 = Regime.UK261.value, "UK261 (GBP)"
+
+
+class VoucherTariff(models.Model):
+    """What a meal voucher is worth under one regime (POLICY "Meal vouchers"): one row per regime, which operators
+    edit in the admin, in the regime's currency (EUR for EU261, GBP for UK261: the law's, not a setting).
+
+    Without its row a regime's defaults apply (``rights.care.default_tariff``).
     """
 
-    SINGLETON_ID = 1
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
+    regime = models.CharField(max_length=5, primary_key=True, choices=TariffRegime.choices)
     per_period = models.DecimalField(
         "per started 2 hours", default=care.DEFAULT_TARIFF.per_period, help_text="Value per started 2 hours of delay.",
         **_MONEY,
@@ -37,25 +44,28 @@ class VoucherTariff(models.Model):
     maximum = models.DecimalField(
         default=care.DEFAULT_TARIFF.maximum, help_text="Also the value for a cancelled flight.", **_MONEY
     )
-    currency = models.CharField(
-        max_length=3,
-        default=care.DEFAULT_TARIFF.currency,
-        validators=[RegexValidator(CURRENCY_REGEX, "An ISO 4217 code in capitals, e.g. EUR.")],
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "voucher tariff"
+        ordering = ["regime"]
         constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="voucher_tariff_singleton"),
+            models.CheckConstraint(condition=Q(regime__in=TariffRegime.values), name="voucher_tariff_regime_valid"),
             models.CheckConstraint(
                 condition=Q(per_period__gte=0, minimum__gte=0, maximum__gte=F("minimum")), name="voucher_tariff_amounts"
             ),
-            models.CheckConstraint(condition=Q(currency__regex=CURRENCY_REGEX), name="voucher_tariff_currency"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.currency} {self.per_period} per started 2 hours (min {self.minimum}, max {self.maximum})"
+        return (
+            f"{self.regime}: {self.currency} {self.per_period} per started 2 hours "
+            f"(min {self.minimum}, max {self.maximum})"
+        )
+
+    @property
+    def currency(self) -> str:
+        """The ISO 4217 currency of the regime's amounts."""
+        return currency_of(Regime(self.regime))
 
     def clean(self) -> None:
         if None not in (self.minimum, self.maximum) and self.minimum > self.maximum:

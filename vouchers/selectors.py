@@ -1,16 +1,20 @@
-"""Vouchers' reads: the tariff in force, who is owed care for a flight, the vouchers they hold."""
+"""Vouchers' reads: the tariff in force under a regime, and the vouchers held for a flight."""
 
 from __future__ import annotations
 
 from rights import care
+from rights.regime import Regime
 
 from .models import MealVoucher, VoucherTariff
 
 
-def current_tariff() -> care.TariffRule:
-    """The tariff operators set in the admin, or the regulation's defaults when they have set none."""
-    row = VoucherTariff.objects.filter(id=VoucherTariff.SINGLETON_ID).first()
-    return row.rule() if row else care.DEFAULT_TARIFF
+def tariff_for(regime: Regime) -> care.TariffRule:
+    """The tariff operators set for ``regime`` in the admin, or the regulation's defaults in its currency when they
+    have set none (ValueError for ``none``: no voucher is owed there)."""
+    if regime is Regime.NONE:
+        raise ValueError("no meal voucher is owed where no regime applies")
+    row = VoucherTariff.objects.filter(regime=regime).first()
+    return row.rule() if row else care.default_tariff(regime)
 
 
 def vouchers_for_update(flight_id: int) -> dict[int, MealVoucher]:

@@ -12,14 +12,16 @@ from django.utils import timezone
 from events.contracts import EventFacts
 from events.services import publish
 from flights.models import Flight
+from flights.selectors import regime_of
 from passengers.selectors import passengers_on_flight
 from rights.bands import band_between
 from rights.care import VoucherAction, decide_meal_voucher
+from rights.regime import Regime
 
 from .codes import new_code
 from .models import MealVoucher, VoucherStatus
 from .payloads import VoucherIssued
-from .selectors import current_tariff, vouchers_for_update
+from .selectors import tariff_for, vouchers_for_update
 
 
 def grant_meal_vouchers(*, flight_id: int, delay_minutes: int | None, cause: EventFacts) -> dict[str, Any]:
@@ -27,17 +29,22 @@ def grant_meal_vouchers(*, flight_id: int, delay_minutes: int | None, cause: Eve
     of ``delay_minutes``, or a cancellation: None), in bulk; publish ``voucher.issued`` when any was issued or
     raised.
 
-    Follows the event's facts, not the flight's state now: values only ever go up, so events handled out of order
-    end the same. Idempotent: run again, every voucher is kept as it is. Redeemed and void vouchers are final.
-    Must run inside the handler's transaction (it locks the flight's vouchers).
+    The flight's own regime decides (POLICY "Meal vouchers"): its tariff and currency, and the band of its
+    distance as that regime reads it (UK261: "within GB over 1500 km" is medium); under ``none`` nobody gets a
+    voucher. Follows the event's facts, not the flight's state now: values only ever go up, so events handled out
+    of order end the same. Idempotent: run again, every voucher is kept as it is. Redeemed and void vouchers are
+    final. Must run inside the handler's transaction (it locks the flight's vouchers).
     """
-    flight = Flight.objects.select_related("origin", "destination").get(id=flight_id)
-    cancelled = delay_minutes is None
-    tariff = current_tariff()
-    band = band_between(flight.origin, flight.destination)
+    flight = Flight.objects.select_related("origin", "destination", "carrier").get(id=flight_id)
+    regime = regime_of(flight)
     passengers = list(
         passengers_on_flight(flight.id, as_of=cause.occurred_at).order_by("id").values_list("id", flat=True)
     )
+    if regime is Regime.NONE:
+        return {"regime": str(regime), "passengers": len(passengers), "issued": 0, "raised": 0}
+    cancelled = delay_minutes is None
+    tariff = tariff_for(regime)
+    band = band_between(flight.origin, flight.destination, uk261=regime is Regime.UK261)
     held = vouchers_for_update(flight.id)
     issue: list[MealVoucher] = []
     raised: list[MealVoucher] = []
@@ -74,7 +81,7 @@ def grant_meal_vouchers(*, flight_id: int, delay_minutes: int | None, cause: Eve
     MealVoucher.objects.bulk_update(raised, ["amount", "delay_minutes", "raised_at"])
     if issued or raised:
         publish(VoucherIssued.of(flight, issued=issued, raised=raised), flight_id=flight.id, caused_by=cause)
-    return {"passengers": len(passengers), "issued": len(issued), "raised": len(raised)}
+    return {"regime": str(regime), "passengers": len(passengers), "issued": len(issued), "raised": len(raised)}
 
 
 def _issue(vouchers: list[MealVoucher]) -> list[MealVoucher]:

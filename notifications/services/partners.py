@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events.contracts import EventFacts
 from flights.payloads import FlightDelayed
-from rebooking.payloads import ReaccommodatedParty
+from rebooking.payloads import PassengerRefunded, ReaccommodatedParty
 
 from .. import selectors
 from ..models import PartnerMessage, PartnerMessageKind, PartnerMessageStatus
@@ -38,6 +38,11 @@ def record_rebookings(parties: list[ReaccommodatedParty], *, cause: EventFacts) 
             PartnerMessageKind.REBOOKED_OUT: selectors.legs_of_parties(parties, "removed"),
         },
     )
+
+
+def record_refund(refund: PassengerRefunded, *, cause: EventFacts) -> dict[str, Any]:
+    """``rebooked_out`` per partner flight whose seats a refund gave back (the party no longer flies it)."""
+    return _record(cause, {PartnerMessageKind.REBOOKED_OUT: selectors.legs_released(refund)})
 
 
 def _record(

@@ -13,12 +13,15 @@ from django.db import transaction
 
 from events.contracts import EventFacts
 from events.types import EventType
-from lodging.payloads import BookingStays
+from flights.selectors import regimes_of
+from lodging.payloads import HotelBooked
 from passengers.models import Passenger
 from passengers.selectors import passengers_on_flight
-from rebooking.payloads import PassengerReaccommodated
+from rebooking.payloads import ItineraryAccepted, PassengerChoice, PassengerReaccommodated, PassengerRefunded
+from rights.notice import rights_notice_owed
 from vouchers.payloads import VoucherChange, VoucherIssued
 
+from .. import selectors
 from ..models import Channel, PassengerMessage, PassengerMessageKind, PassengerMessageStatus
 from ..tasks import send_in_batches
 
@@ -29,13 +32,32 @@ FLIGHT_EVENT_KINDS = {
     EventType.FLIGHT_CANCELLED: PassengerMessageKind.CANCELLATION,
     EventType.FLIGHT_GATE_CHANGED: PassengerMessageKind.GATE_CHANGE,
 }
+CHOICE_KINDS = {
+    EventType.ITINERARY_ACCEPTED: PassengerMessageKind.ACCEPT_CONFIRMATION,
+    EventType.ITINERARY_DECLINED: PassengerMessageKind.DECLINE_CONFIRMATION,
+    EventType.PASSENGER_REFUNDED: PassengerMessageKind.REFUND_CONFIRMATION,
+}
 
 
-def tell_flight_change(*, flight_id: int, cause: EventFacts) -> dict[str, int]:
-    """Everyone booked on the flight when ``cause`` (its delay, cancellation or gate change) happened hears of it."""
+def tell_flight_change(*, flight_id: int, delay_minutes: int, cancelled: bool, cause: EventFacts) -> dict[str, int]:
+    """Everyone booked on the flight when ``cause`` (its delay of ``delay_minutes``, cancellation or gate change)
+    happened hears of it, and, where owed, gets the written notice of their rights (Art. 14(2))."""
     kind = FLIGHT_EVENT_KINDS[EventType(cause.type)]
-    passengers = passengers_on_flight(flight_id, as_of=cause.occurred_at)
-    return _record(cause, {(passenger_id, kind): {} for passenger_id in passengers.values_list("id", flat=True)})
+    passenger_ids = list(passengers_on_flight(flight_id, as_of=cause.occurred_at).values_list("id", flat=True))
+    changes: Changes = {(passenger_id, kind): {} for passenger_id in passenger_ids}
+    changes |= _rights_notices(flight_id, passenger_ids, delay_minutes=delay_minutes, cancelled=cancelled)
+    return _record(cause, changes, flight_id=flight_id)
+
+
+def _rights_notices(flight_id: int, passenger_ids: list[int], *, delay_minutes: int, cancelled: bool) -> Changes:
+    """A notice of rights naming the flight's regime for each of ``passenger_ids``, when one is owed (POLICY
+    "Passenger messages"). The database keeps it to one per passenger, flight and channel: a later, longer delay
+    of the same flight sends none again."""
+    regime = regimes_of([flight_id])[flight_id]
+    if not rights_notice_owed(regime=regime, delay_minutes=delay_minutes, cancelled=cancelled):
+        return {}
+    context = {"regime": str(regime), "cancelled": cancelled}
+    return {(passenger_id, PassengerMessageKind.RIGHTS_NOTICE): context for passenger_id in passenger_ids}
 
 
 def tell_vouchers(issued: VoucherIssued, *, cause: EventFacts) -> dict[str, int]:
@@ -50,19 +72,19 @@ def tell_vouchers(issued: VoucherIssued, *, cause: EventFacts) -> dict[str, int]
         }
         for voucher in issued.vouchers
     }
-    return _record(cause, changes)
+    return _record(cause, changes, flight_id=issued.flight_id)
 
 
-def tell_hotels(stays: list[BookingStays], *, cause: EventFacts) -> dict[str, int]:
+def tell_hotels(booked: HotelBooked, *, cause: EventFacts) -> dict[str, int]:
     """Each passenger given a room hears the hotel and the night(s)."""
     changes: Changes = {}
-    for stay in stays:
+    for stay in booked.stays:
         if not stay.booked:
             continue
         night = {"hotel": stay.hotel_name, "night": stay.night.isoformat(), "airport": stay.airport}
         for passenger_id in stay.passenger_ids:
             changes.setdefault((passenger_id, PassengerMessageKind.HOTEL), {"stays": []})["stays"].append(night)
-    return _record(cause, changes)
+    return _record(cause, changes, flight_id=booked.flight_id)
 
 
 def tell_reaccommodations(reaccommodation: PassengerReaccommodated, *, cause: EventFacts) -> dict[str, int]:
@@ -78,11 +100,25 @@ def tell_reaccommodations(reaccommodation: PassengerReaccommodated, *, cause: Ev
                 }
             if reaccommodation.refund_allowed:
                 changes[(passenger_id, PassengerMessageKind.REFUND_OPTION)] = {"locator": party.locator}
-    return _record(cause, changes)
+    return _record(cause, changes, flight_id=reaccommodation.flight_id)
 
 
-def _record(cause: EventFacts, changes: Changes) -> dict[str, int]:
-    """One message per change and channel of the passenger; redelivery of the event writes nothing new."""
+def tell_choice(choice: PassengerChoice, *, cause: EventFacts) -> dict[str, int]:
+    """Each passenger of the party hears their choice confirmed: the itinerary accepted (with the journey they now
+    hold), declined, or the refund (with the flights given up)."""
+    context: dict[str, Any] = {"locator": choice.locator}
+    if isinstance(choice, ItineraryAccepted):
+        context["legs"] = selectors.journey_of(choice.booking_id, as_of=cause.occurred_at)
+    if isinstance(choice, PassengerRefunded):
+        context["legs"] = [leg.flight for leg in choice.released]
+    kind = CHOICE_KINDS[EventType(cause.type)]
+    changes: Changes = {(passenger_id, kind): context for passenger_id in choice.passenger_ids}
+    return _record(cause, changes, flight_id=choice.flight_id)
+
+
+def _record(cause: EventFacts, changes: Changes, *, flight_id: int) -> dict[str, int]:
+    """One message per change and channel of the passenger, about ``flight_id``; redelivery of the event writes
+    nothing new (nor does a second notice of rights for the flight)."""
     contacts = Passenger.objects.filter(id__in={passenger_id for passenger_id, _ in changes}).values_list(
         "id", "email", "phone"
     )
@@ -91,6 +127,7 @@ def _record(cause: EventFacts, changes: Changes) -> dict[str, int]:
         PassengerMessage(
             passenger_id=passenger_id,
             event_id=cause.id,
+            flight_id=flight_id,
             kind=kind,
             channel=channel,
             recipient=recipient,

@@ -1,4 +1,5 @@
-"""Overnight stays wired to events: rooms per booking in rank order, unaccommodated when full, idempotent, bulk."""
+"""Overnight stays wired to events: rooms per booking in rank order, unaccommodated when full, idempotent, bulk;
+only where the disrupted flight's regime gives care; a hotel for misconnects left with no way on."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
-from flights.models import Flight
+from events.services import publish
+from events.types import EventType
+from flights.models import Airline, Flight
 from flights.services import cancel_flight, delay_flight
 from lodging.models import HotelStay, RoomNight
-from tests.support.flows import handle, run_subscriber
+from passengers.models import Booking
+from tests.support.flows import handle, payload_of, run_subscriber
 from tests.support.scenarios import DAY, load_network, scenario_booking, scenario_flight
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +158,90 @@ def test_stranded_overnight_at_a_connection_stays_at_the_connecting_airport(tmp_
     assert set(HotelStay.objects.values_list("airport", "night", "cause", "status")) == {
         ("LHR", NIGHT, "misconnect", "unaccommodated")
     }, "2 rooms for 3 passengers: LHR-H1's single room cannot take the booking"
+
+
+@pytest.fixture
+def stranded(tmp_path: Path) -> Flight:
+    """NV1 LHR→CDG lands 19:15 UTC for NV100 CDG→JFK at 20:30, the only flight on (Paris is UTC+1 in November);
+    CDG-H1 has rooms on the 25th and the 26th."""
+    rooms = {DAY: 5, NEXT_DAY: 5}
+    load_network(
+        [scenario_flight("1", "LHR", "CDG", "18:00", "19:15"), scenario_flight("100", "CDG", "JFK", "20:30", "23:59")],
+        [scenario_booking("STRAND", [("1", "Y"), ("100", "Y")], size=3)],
+        tmp_path,
+        hotels=[{"code": "CDG-H1", "airport": "CDG", "name": "Roissy", "rooms": rooms}],
+    )
+    return _get("1")
+
+
+@pytest.mark.parametrize(
+    ("delay_minutes", "night"),
+    [(224, DAY), (225, NEXT_DAY)],  # lands 22:59 UTC = 23:59 in Paris; 23:00 UTC = 00:00 on the 26th
+)
+def test_a_misconnect_with_no_way_on_stays_at_the_connection_the_night_of_its_local_arrival_date(
+    stranded: Flight, delay_minutes: int, night: str
+) -> None:
+    chained = _reaccommodated(delay_flight(flight=stranded, delay_minutes=delay_minutes, reason="TECH"))
+    (party,) = chained.payload["parties"]
+    assert (party["cause"], party["status"], party["disruption_airport"]) == ("misconnect", "unprotected", "CDG")
+    assert run_subscriber(chained, "lodging") == {"booked": 3, "unaccommodated": 0, "rooms": 2}
+    assert _stays() == {f"STRAND-{n}": ("CDG-H1", night, "booked") for n in (1, 2, 3)}
+    assert set(HotelStay.objects.values_list("cause", flat=True)) == {"stranded"}
+    assert handle(chained, "lodging")["booked"] == 0, "redelivered: nothing more"
+
+
+def _reaccommodation(flight: Flight, *, cause: str, status: str, first_departure: str | None) -> Event:
+    """A ``passenger.reaccommodated`` of ``flight`` for every booking on it, published as rebooking would."""
+    parties = [
+        {"case_id": n, "booking_id": booking.id, "locator": booking.locator,
+         "passenger_ids": list(booking.passengers.values_list("id", flat=True)), "cause": cause, "status": status,
+         "disruption_airport": flight.origin_id, "available_from": flight.scheduled_departure.isoformat(),
+         "first_departure": first_departure, "arrival_delay_minutes": None, "new": [], "removed": [], "added": []}
+        for n, booking in enumerate(Booking.objects.filter(segments__flight=flight).order_by("id"), start=1)
+    ]  # fmt: skip
+    payload = {
+        "flight_id": flight.id, "flight": str(flight.ref), "disruption": "flight.cancelled",
+        "scheduled_departure": flight.scheduled_departure.isoformat(),
+        "estimated_arrival": flight.estimated_arrival.isoformat(), "refund_allowed": True, "optimal": True,
+        "parties": parties,
+    }  # fmt: skip
+    return publish(payload_of(EventType.PASSENGER_REACCOMMODATED, payload))
+
+
+def test_unprotected_after_a_cancellation_get_no_automatic_stay(evening: Flight) -> None:
+    chained = _reaccommodation(evening, cause="cancelled", status="unprotected", first_departure=None)
+    assert run_subscriber(chained, "lodging") == {"booked": 0, "unaccommodated": 0, "rooms": 0}
+    assert not HotelStay.objects.exists()
+
+
+@pytest.fixture
+def inbound(tmp_path: Path) -> Flight:
+    """NV200 JFK→LHR at 20:00 (New York time 15:00) on an airline licensed nowhere: under no regime."""
+    load_network(
+        [scenario_flight("200", "JFK", "LHR", "20:00", f"{NEXT_DAY}T03:00", Y=20)],
+        [scenario_booking("NOLAW1", [("200", "Y")], size=2)],
+        tmp_path,
+        hotels=_hotels(5, airport="JFK"),
+    )
+    return _get("200")
+
+
+def test_no_stay_where_no_regime_applies(inbound: Flight) -> None:
+    overnight = delay_flight(flight=inbound, delay_minutes=600, reason="TECH")  # 01:00 in New York the next day
+    assert run_subscriber(overnight, "lodging") == {"booked": 0, "unaccommodated": 0, "rooms": 0}
+    next_day = f"{NEXT_DAY}T15:00:00+00:00"
+    for chained in (
+        _reaccommodation(inbound, cause="cancelled", status="rebooked", first_departure=next_day),
+        _reaccommodation(inbound, cause="misconnect", status="unprotected", first_departure=None),
+    ):
+        assert run_subscriber(chained, "lodging") == {"booked": 0, "unaccommodated": 0, "rooms": 0}
+    assert not HotelStay.objects.exists()
+
+
+def test_the_same_flight_on_a_carrier_licensed_in_gb_gets_stays(inbound: Flight) -> None:
+    Airline.objects.filter(code="NV").update(country="GB")  # now under UK261 (it lands in GB)
+    overnight = delay_flight(flight=inbound, delay_minutes=600, reason="TECH")
+    assert run_subscriber(overnight, "lodging") == {"booked": 2, "unaccommodated": 0, "rooms": 1}
 
 
 def _queries_to_lodge(tmp_path: Path, passengers: int) -> int:

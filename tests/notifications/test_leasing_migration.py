@@ -1,4 +1,5 @@
-"""The migration to one lease vocabulary keeps every partner and passenger message, and what its status meant."""
+"""Notifications' data migrations: one lease vocabulary keeps every partner and passenger message and what its status
+meant; messages already written learn the flight they are about."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from django.utils import timezone
 from events.models import Event
 from flights.models import Flight
 from flights.services import delay_flight
-from notifications.models import PartnerMessage, PassengerMessage
+from notifications.models import PassengerMessage
 from passengers.models import Passenger
 from tests.support.notify import notify_network
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("notifications", "0001_initial")
+LEASED = ("notifications", "0002_leased_work")
 
 
 def _migrate(target: tuple[str, str]) -> Apps:
@@ -33,15 +35,20 @@ def _migrate(target: tuple[str, str]) -> Apps:
 
 
 @pytest.fixture
-def old_models(tmp_path: Path) -> Iterator[tuple[Apps, Event]]:
-    """The notification network after a delay, with notifications migrated back to before the change."""
+def delayed(tmp_path: Path) -> Iterator[Event]:
+    """The notification network after a delay; notifications migrated forward again afterwards."""
     notify_network(tmp_path)
-    event = delay_flight(flight=Flight.objects.get(carrier_id="NV", number="117"), delay_minutes=120, reason="TECH")
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes("notifications")[0]
     try:
-        yield _migrate(BEFORE), event
+        yield delay_flight(flight=Flight.objects.get(carrier_id="NV", number="117"), delay_minutes=120, reason="TECH")
     finally:
         _migrate(latest)
+
+
+@pytest.fixture
+def old_models(delayed: Event) -> tuple[Apps, Event]:
+    """The network after a delay, with notifications migrated back to before the lease vocabulary."""
+    return _migrate(BEFORE), delayed
 
 
 def test_statuses_and_fields_are_carried_over(old_models: tuple[Apps, Event]) -> None:
@@ -82,18 +89,33 @@ def test_statuses_and_fields_are_carried_over(old_models: tuple[Apps, Event]) ->
         "new": passenger("voucher", "pending"),
     }
 
-    _migrate(("notifications", "0002_leased_work"))
+    leased = _migrate(LEASED)
+    partner_message = leased.get_model("notifications", "PartnerMessage")
+    passenger_message = leased.get_model("notifications", "PassengerMessage")
 
-    got = {name: PartnerMessage.objects.get(id=pk) for name, pk in partners.items()}
+    got = {name: partner_message.objects.get(id=pk) for name, pk in partners.items()}
     assert {name: (m.status, m.attempts) for name, m in got.items()} == {
         "delivered": ("done", 1), "refused": ("dead", 1), "gave up": ("dead", 8), "sending": ("running", 2),
         "retrying": ("failed", 2), "resent": ("pending", 8), "new": ("pending", 0),
     }  # fmt: skip
     assert got["delivered"].finished_at == now and got["refused"].last_error == "HTTP 400: bad"
     assert got["sending"].lease_token == lease
-    sent = {name: PassengerMessage.objects.get(id=pk) for name, pk in passengers.items()}
+    sent = {name: passenger_message.objects.get(id=pk) for name, pk in passengers.items()}
     assert {name: (m.status, m.attempts) for name, m in sent.items()} == {
         "sent": ("done", 1), "failed": ("dead", 1), "held": ("running", 1), "new": ("pending", 0),
     }  # fmt: skip
     assert sent["sent"].finished_at == now and sent["failed"].last_error == "SMTPException: refused"
     assert (sent["held"].lease_token, sent["held"].lease_expires_at) == (lease, now)
+
+
+def test_messages_already_written_learn_their_event_s_flight(delayed: Event) -> None:
+    old_message = _migrate(LEASED).get_model("notifications", "PassengerMessage")
+    ada = Passenger.objects.get(ref="QX7K2M-1")
+    written = old_message.objects.create(
+        passenger_id=ada.id, event_id=delayed.id, kind="delay", channel="email", recipient="ada@example.org"
+    )
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("notifications")[0]
+    _migrate(latest)
+    message = PassengerMessage.objects.get(id=written.id)
+    assert (message.flight_id, message.kind, message.status) == (delayed.flight_id, "delay", "pending")
+    assert message.flight_id == Flight.objects.get(carrier_id="NV", number="117").id

@@ -14,6 +14,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from events.services import publish
+from events.types import EventType
 from flights.models import Airline, Flight
 from flights.services import delay_flight
 from notifications import partner_delivery
@@ -157,6 +158,54 @@ def test_rebooking_tells_partners_who_was_moved_in_and_out(tmp_path) -> None:
         ("rebooked_out", "PA2231/2026-11-25"): ["QX7K2M-1", "QX7K2M-2"],
     }
     assert "inbound_flight" not in json.loads(PartnerMessage.objects.first().body)
+
+
+def _refund(locator: str, *released: str) -> Any:
+    """The refund of ``locator``'s party on NV117's case, giving up the ``released`` flights, as rebooking
+    publishes it."""
+    passengers = list(Passenger.objects.filter(booking__locator=locator).order_by("id"))
+    payload = {
+        "flight_id": _flight("NV117").id, "flight": "NV117/2026-11-25", "case_id": 1,
+        "booking_id": passengers[0].booking_id, "locator": locator, "passenger_ids": [p.id for p in passengers],
+        "by": "ops", "released": [{"flight_id": _flight(f).id, "flight": f"{f}/2026-11-25", "cabin": "Y"}
+                                  for f in released],
+    }  # fmt: skip
+    return publish(payload_of(EventType.PASSENGER_REFUNDED, payload))
+
+
+def test_a_refund_tells_each_partner_whose_flight_the_party_gave_up(tmp_path) -> None:
+    notify_network(tmp_path)
+    event = _refund("QX7K2M", "NV117", "PA2231")
+    assert run_subscriber(event, "partners") == {"partner_messages": 1}, "NV117 is our own flight"
+    (message,) = PartnerMessage.objects.select_related("flight")
+    assert (message.kind, message.partner_id, str(message.flight.ref)) == ("rebooked_out", "PA", "PA2231/2026-11-25")
+    body = json.loads(message.body)
+    assert (body["kind"], body["flight"]["flight"]) == ("rebooked_out", "PA2231")
+    assert body["passengers"] == [
+        {"locator": "QX7K2M", "passenger": "QX7K2M-1", "name": "LOVELACE/ADA", "cabin": "Y"},
+        {"locator": "QX7K2M", "passenger": "QX7K2M-2", "name": "BABBAGE/CHARLES", "cabin": "Y"},
+    ]
+    handle(event, "partners")  # redelivered
+    assert PartnerMessage.objects.count() == 1
+
+
+def test_a_refund_of_own_flights_only_tells_no_partner(tmp_path) -> None:
+    notify_network(tmp_path)
+    assert run_subscriber(_refund("EF56GH", "NV117"), "partners") == {"partner_messages": 0}
+    assert not PartnerMessage.objects.exists()
+
+
+def _refund_queries(locator: str) -> int:
+    event = _refund(locator, "NV117", "PA2231")
+    with CaptureQueriesContext(connection) as queries:
+        handle(event, "partners")
+    return len(queries)
+
+
+def test_a_refund_takes_as_many_queries_for_a_large_party_as_for_a_small_one(tmp_path) -> None:
+    notify_network(tmp_path, bulk_bookings=1)
+    assert _refund_queries("QX7K2M") == _refund_queries("BK0000")  # 2 and 10 passengers
+    assert len(PartnerMessage.objects.get(passenger_refs__contains=["BK0000-1"]).passenger_refs) == 10
 
 
 def test_a_delivered_message_is_signed_with_the_partners_secret(tmp_path, httpserver: HTTPServer) -> None:

@@ -1,4 +1,5 @@
-"""Passenger messages: every affected passenger told once per change on each channel they have."""
+"""Passenger messages: every affected passenger told once per change on each channel they have; the notice of
+rights once per flight; the passengers' choices confirmed."""
 
 from __future__ import annotations
 
@@ -8,20 +9,22 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Event
 from events.services import publish
-from flights.models import Flight
+from events.types import EventType
+from flights.models import Airline, Flight
 from flights.services import cancel_flight, change_gate, delay_flight
 from notifications import passenger_delivery, sms
 from notifications.models import PassengerMessage
 from notifications.outcomes import passenger_messages_section
-from passengers.models import Passenger
+from passengers.models import Booking, Passenger
 from tests.support.flows import handle, payload_of, run_subscriber
 from tests.support.notify import notify_network
+from tests.support.scenarios import load_network, scenario_booking, scenario_flight
 
 pytestmark = pytest.mark.django_db
 
@@ -54,24 +57,31 @@ def _pid(ref: str) -> int:
     return Passenger.objects.get(ref=ref).id
 
 
+CHANNELS_ON_NV117 = {
+    ("QX7K2M-1", "email"),
+    ("QX7K2M-1", "sms"),
+    ("AB12CD-1", "email"),
+    ("CD34EF-1", "sms"),
+    ("EF56GH-1", "email"),
+}  # fmt: skip  (Charles has no contact; Barbara is not on NV117)
+
+
+def _each_channel(kind: str) -> set[tuple[str, str, str]]:
+    return {(ref, channel, kind) for ref, channel in CHANNELS_ON_NV117}
+
+
 def test_a_delay_tells_everyone_booked_on_each_channel_they_have() -> None:
-    event = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH")
+    event = delay_flight(flight=_nv117(), delay_minutes=90, reason="TECH")
     run_subscriber(event, "notifications")
     assert _send_all() == {"done": 5, "dead": 0}
-    assert _sent() == {
-        ("QX7K2M-1", "email", "delay"),
-        ("QX7K2M-1", "sms", "delay"),
-        ("AB12CD-1", "email", "delay"),
-        ("CD34EF-1", "sms", "delay"),
-        ("EF56GH-1", "email", "delay"),
-    }  # fmt: skip  (Charles has no contact; Barbara is not on NV117)
+    assert _sent() == _each_channel("delay"), "under 120 minutes: no notice of rights"
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "ed@x.org", "grace@example.org"]
     ada = next(m for m in mail.outbox if m.to == ["ada@example.org"])
-    assert ada.subject == "Flight NV117/2026-11-25 is delayed by 120 minutes"
+    assert ada.subject == "Flight NV117/2026-11-25 is delayed by 90 minutes"
     assert "Dear Ada Lovelace" in ada.body and "from LHR to CDG" in ada.body
-    assert "Expected departure:  25 Nov 2026 10:00 UTC" in ada.body
+    assert "Expected departure:  25 Nov 2026 09:30 UTC" in ada.body
     assert {s.to for s in sms.outbox} == {"+447700900123", "+4470"}
-    assert "delayed by 120 minutes" in sms.outbox[0].body
+    assert "delayed by 90 minutes" in sms.outbox[0].body
 
 
 def test_a_redelivered_event_sends_nothing_twice() -> None:
@@ -79,9 +89,9 @@ def test_a_redelivered_event_sends_nothing_twice() -> None:
     run_subscriber(event, "notifications")
     _send_all()
     handle(Event.objects.get(id=event.id), "notifications")
-    assert PassengerMessage.objects.count() == 5
+    assert PassengerMessage.objects.count() == 10, "the delay and the notice of rights"
     assert _send_all() == {"done": 0, "dead": 0}
-    assert len(mail.outbox) == 3 and len(sms.outbox) == 2
+    assert len(mail.outbox) == 6 and len(sms.outbox) == 4
 
 
 def test_a_cancellation_and_a_gate_change_are_told() -> None:
@@ -89,7 +99,11 @@ def test_a_cancellation_and_a_gate_change_are_told() -> None:
     run_subscriber(cancel_flight(flight=_nv117(), reason="TECH"), "notifications")
     _send_all()
     subjects = {m.subject for m in mail.outbox if m.to == ["ada@example.org"]}
-    assert subjects == {"Flight NV117/2026-11-25: new gate B7", "Flight NV117/2026-11-25 is cancelled"}
+    assert subjects == {
+        "Flight NV117/2026-11-25: new gate B7",
+        "Flight NV117/2026-11-25 is cancelled",
+        "Your rights under UK261: flight NV117/2026-11-25",
+    }, "a gate change owes no notice of rights; a cancellation does"
     gate = next(m for m in mail.outbox if "gate" in m.subject)
     assert "terminal 3, gate B7 (was gate A1)" in gate.body
 
@@ -171,7 +185,7 @@ def test_a_reaccommodation_tells_the_new_itinerary_and_the_refund_option() -> No
 
 def test_a_failing_channel_fails_only_its_messages(settings) -> None:
     settings.SMS_BACKEND = f"{__name__}.BrokenGateway"
-    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=90, reason="TECH"), "notifications")
     assert _send_all() == {"done": 3, "dead": 2}
     dead = PassengerMessage.objects.filter(status="dead")
     assert {m.channel for m in dead} == {"sms"} and all("gateway down" in m.last_error for m in dead)
@@ -181,7 +195,7 @@ def test_a_failing_channel_fails_only_its_messages(settings) -> None:
 
 
 def test_the_outcome_section_lists_each_message() -> None:
-    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=90, reason="TECH"), "notifications")
     _send_all()
     with CaptureQueriesContext(connection) as queries:
         section = passenger_messages_section()
@@ -197,7 +211,7 @@ def _queries(tmp_path: Any, bulk_bookings: int) -> tuple[int, int]:
         handle(event, "notifications")
     with CaptureQueriesContext(connection) as sender:
         _send_all()
-    assert PassengerMessage.objects.filter(status="done").count() == 5 + 20 * bulk_bookings
+    assert PassengerMessage.objects.filter(status="done").count() == 2 * (5 + 20 * bulk_bookings), "and notices"
     return len(handler), len(sender)
 
 
@@ -205,7 +219,7 @@ def test_queries_do_not_grow_with_passengers_but_one_status_write_per_message(tm
     settings.PASSENGER_MESSAGE_BATCH = 10_000
     (handler_small, sender_small), (handler_large, sender_large) = _queries(tmp_path, 1), _queries(tmp_path, 30)
     assert handler_small == handler_large  # 15 and 305 passengers
-    assert sender_large - sender_small == 20 * 29, "each message's outcome is written as soon as it is sent"
+    assert sender_large - sender_small == 2 * 20 * 29, "each message's outcome is written as soon as it is sent"
 
 
 class CrashingGateway(sms.BaseSmsBackend):
@@ -220,7 +234,7 @@ class CrashingGateway(sms.BaseSmsBackend):
 
 def test_a_batch_killed_mid_way_is_finished_by_the_sweep_sending_nothing_twice(settings) -> None:
     settings.SMS_BACKEND = f"{__name__}.CrashingGateway"
-    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=90, reason="TECH"), "notifications")
     sms_ids = list(PassengerMessage.objects.filter(channel="sms").values_list("id", flat=True))
     with pytest.raises(SystemExit):
         passenger_delivery.send_batch(sms_ids)
@@ -240,7 +254,7 @@ def test_a_batch_killed_mid_way_is_finished_by_the_sweep_sending_nothing_twice(s
 def test_a_message_whose_worker_dies_on_every_attempt_is_buried_dead_not_looped(settings) -> None:
     settings.PASSENGER_MAX_ATTEMPTS = 2
     settings.SMS_BACKEND = "notifications.sms.LocmemBackend"
-    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=90, reason="TECH"), "notifications")
     poison = PassengerMessage.objects.filter(channel="sms").first()
     expired = timezone.now() - dt.timedelta(seconds=1)
     for attempt in (1, 2):  # each claim's worker dies before it writes an outcome
@@ -259,10 +273,158 @@ def test_a_message_whose_worker_dies_on_every_attempt_is_buried_dead_not_looped(
 
 
 def test_an_email_keeps_its_message_id_when_sent_again() -> None:
-    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH"), "notifications")
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=90, reason="TECH"), "notifications")
     message = PassengerMessage.objects.get(channel="email", passenger__ref="QX7K2M-1")
     passenger_delivery.send_batch([message.id])
     PassengerMessage.objects.filter(id=message.id).update(status="dead")
     passenger_delivery.send_batch(passenger_delivery.resend([message.id]))
     first, again = (m.extra_headers["Message-ID"] for m in mail.outbox)
     assert first == again == f"<passenger-message-{message.id}@novair.example>"
+
+
+# The notice of rights (Art. 14(2)).
+
+
+def _notices() -> set[tuple[str, str]]:
+    return {(ref, channel) for ref, channel, kind in _sent() if kind == "rights_notice"}
+
+
+@pytest.mark.parametrize(("delay_minutes", "noticed"), [(119, set()), (120, CHANNELS_ON_NV117)])
+def test_a_delay_of_two_hours_or_more_brings_everyone_booked_a_notice_of_rights(
+    delay_minutes: int, noticed: set[tuple[str, str]]
+) -> None:
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=delay_minutes, reason="TECH"), "notifications")
+    _send_all()
+    assert _notices() == noticed
+
+
+def test_the_notice_names_the_flight_s_regime_and_what_it_gives() -> None:
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=120, reason="WX"), "notifications")  # from LHR
+    pa2231 = Flight.objects.get(carrier_id="PA", number="2231")  # from CDG
+    run_subscriber(delay_flight(flight=pa2231, delay_minutes=150, reason="WX"), "notifications")
+    _send_all()
+    uk = next(m for m in mail.outbox if m.to == ["ada@example.org"] and "rights" in m.subject)
+    assert uk.subject == "Your rights under UK261: flight NV117/2026-11-25"
+    assert "is delayed by 120 minutes" in uk.body
+    assert "Regulation (EC) No 261/2004 as it forms part of the law of the United Kingdom (UK261)" in uk.body
+    for right in ("Care while you wait: meals", "a hotel room", "Rerouting or refund:", "Compensation where it is due"):
+        assert right in uk.body
+    eu = next(m for m in mail.outbox if m.to == ["bl@x.org"] and "rights" in m.subject)  # Barbara flies PA2231 only
+    assert eu.subject == "Your rights under EU261: flight PA2231/2026-11-25"
+    assert "Regulation (EC) No 261/2004 of the European Union (EU261)" in eu.body and "UK261" not in eu.body
+    assert any(m.to == "+447700900123" and "(UK261)" in m.body for m in sms.outbox), "by SMS too"
+
+
+def test_a_flight_sends_its_notice_once_however_its_disruption_grows() -> None:
+    first = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH")
+    run_subscriber(first, "notifications")
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=300, reason="TECH"), "notifications")
+    cancelled = cancel_flight(flight=_nv117(), reason="TECH")
+    run_subscriber(cancelled, "notifications")
+    notices = PassengerMessage.objects.filter(kind="rights_notice")
+    assert notices.count() == 5 and set(notices.values_list("event_id", flat=True)) == {first.id}
+    assert PassengerMessage.objects.filter(event=cancelled, kind="cancellation").count() == 5, "the change is told"
+
+
+def test_a_cancelled_flight_brings_its_notice_at_once() -> None:
+    event = cancel_flight(flight=_nv117(), reason="TECH")
+    run_subscriber(event, "notifications")
+    _send_all()
+    assert _notices() == CHANNELS_ON_NV117
+    assert PassengerMessage.objects.filter(kind="rights_notice").first().context == {
+        "regime": "UK261",
+        "cancelled": True,
+    }
+    assert "is cancelled" in next(m.body for m in mail.outbox if "rights" in m.subject)
+
+
+def test_the_database_keeps_one_notice_per_passenger_flight_and_channel() -> None:
+    first = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH")
+    later = delay_flight(flight=_nv117(), delay_minutes=180, reason="TECH")
+    notice = {"passenger_id": _pid("QX7K2M-1"), "kind": "rights_notice", "channel": "email", "recipient": "a@b.c"}
+    PassengerMessage.objects.create(event=first, flight=_nv117(), **notice)
+    PassengerMessage.objects.create(event=later, flight=_nv117(), **notice | {"channel": "sms"})  # another channel
+    with pytest.raises(IntegrityError, match="passengermessage_one_rights_notice_per_flight"), transaction.atomic():
+        PassengerMessage.objects.create(event=later, flight=_nv117(), **notice)
+    with pytest.raises(IntegrityError, match="passengermessage_rights_notice_has_flight"), transaction.atomic():
+        PassengerMessage.objects.create(event=later, **notice | {"passenger_id": _pid("EF56GH-1")})
+    PassengerMessage.objects.create(event=later, flight=_nv117(), **notice | {"kind": "delay"})  # other kinds may
+
+
+@pytest.mark.parametrize(("licence", "notices"), [("", 0), ("GB", 1)])
+def test_no_notice_where_no_regime_applies(tmp_path: Any, licence: str, notices: int) -> None:
+    load_network(
+        [scenario_flight("200", "JFK", "LHR", "20:00", "2026-11-26T03:00")],
+        [scenario_booking("NOLAW1", [("200", "Y")], email="far@example.org")],
+        tmp_path,
+    )
+    Airline.objects.filter(code="NV").update(country=licence)  # licensed in GB: UK261 (it lands in GB)
+    run_subscriber(delay_flight(flight=Flight.objects.get(number="200"), delay_minutes=300), "notifications")
+    assert PassengerMessage.objects.filter(kind="delay").count() == 1
+    assert PassengerMessage.objects.filter(kind="rights_notice").count() == notices
+
+
+# Confirmations of the passengers' choices.
+
+
+def _choice(event_type: EventType, locator: str = "QX7K2M", released: tuple[str, ...] = ()) -> Event:
+    """The choice of ``locator``'s party on NV117's case, published as rebooking would."""
+    booking = Booking.objects.get(locator=locator)
+    payload: dict[str, Any] = {
+        "flight_id": _nv117().id, "flight": "NV117/2026-11-25", "case_id": 1, "booking_id": booking.id,
+        "locator": locator, "passenger_ids": sorted(booking.passengers.values_list("id", flat=True)),
+        "by": "passenger",
+    }  # fmt: skip
+    if event_type == EventType.PASSENGER_REFUNDED:
+        flights = [Flight.objects.get(carrier_id=f[:2], number=f[2:]) for f in released]
+        payload["released"] = [{"flight_id": f.id, "flight": str(f.ref), "cabin": "Y"} for f in flights]
+    return publish(payload_of(event_type, payload))
+
+
+def _email_to(address: str) -> Any:
+    (email,) = (m for m in mail.outbox if m.to == [address])
+    return email
+
+
+def test_an_accepted_itinerary_is_confirmed_to_each_passenger_with_the_journey_they_hold() -> None:
+    run_subscriber(_choice(EventType.ITINERARY_ACCEPTED), "notifications")
+    _send_all()
+    assert _sent() == {("QX7K2M-1", "email", "accept_confirmation"), ("QX7K2M-1", "sms", "accept_confirmation")}
+    email = _email_to("ada@example.org")
+    assert email.subject == "Your new itinerary is confirmed, booking QX7K2M"
+    assert "- NV117/2026-11-25\n- PA2231/2026-11-25\n" in email.body
+    assert PassengerMessage.objects.get(channel="sms").flight == _nv117()
+
+
+def test_a_declined_itinerary_is_confirmed() -> None:
+    run_subscriber(_choice(EventType.ITINERARY_DECLINED, "AB12CD"), "notifications")
+    _send_all()
+    assert _sent() == {("AB12CD-1", "email", "decline_confirmation")}
+    email = _email_to("grace@example.org")
+    assert email.subject == "You declined the new itinerary, booking AB12CD"
+    assert "Its seats stay held for you until you choose again" in email.body
+
+
+def test_a_refund_is_confirmed_with_the_flights_given_up() -> None:
+    event = _choice(EventType.PASSENGER_REFUNDED, released=("NV117", "PA2231"))
+    run_subscriber(event, "notifications")
+    _send_all()
+    assert _sent() == {("QX7K2M-1", "email", "refund_confirmation"), ("QX7K2M-1", "sms", "refund_confirmation")}
+    email = _email_to("ada@example.org")
+    assert email.subject == "Your refund is confirmed, booking QX7K2M"
+    assert "- NV117/2026-11-25\n- PA2231/2026-11-25" in email.body and "within seven days" in email.body
+    handle(event, "notifications")  # redelivered
+    assert PassengerMessage.objects.count() == 2 and _send_all() == {"done": 0, "dead": 0}
+
+
+def _choice_queries(locator: str) -> int:
+    event = _choice(EventType.ITINERARY_ACCEPTED, locator)
+    with CaptureQueriesContext(connection) as queries:
+        handle(event, "notifications")
+    return len(queries)
+
+
+def test_a_choice_takes_as_many_queries_for_a_large_party_as_for_a_small_one(tmp_path: Any) -> None:
+    notify_network(tmp_path, bulk_bookings=1)
+    assert _choice_queries("QX7K2M") == _choice_queries("BK0000")  # 2 and 10 passengers
+    assert PassengerMessage.objects.filter(passenger__booking__locator="BK0000").count() == 20

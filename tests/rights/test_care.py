@@ -13,9 +13,11 @@ from rights.care import (
     VoucherAction,
     VoucherDecision,
     decide_meal_voucher,
+    default_tariff,
     meal_voucher_owed,
     voucher_value,
 )
+from rights.regime import Regime
 
 D = Decimal
 POUNDS = TariffRule(per_period=D("7.50"), minimum=D("5"), maximum=D("25"), currency="GBP")
@@ -77,6 +79,16 @@ def test_a_tariff_must_make_sense(fields: dict[str, object], message: str) -> No
 def test_default_tariff_is_policy() -> None:
     policy = TariffRule(per_period=D("10"), minimum=D("10"), maximum=D("40"), currency="EUR")
     assert policy == DEFAULT_TARIFF
+
+
+@pytest.mark.parametrize(("regime", "currency"), [(Regime.EU261, "EUR"), (Regime.UK261, "GBP")])
+def test_each_regime_s_default_tariff_is_policy_in_its_currency(regime: Regime, currency: str) -> None:
+    assert default_tariff(regime) == TariffRule(per_period=D("10"), minimum=D("10"), maximum=D("40"), currency=currency)
+
+
+def test_no_tariff_where_no_regime_applies() -> None:
+    with pytest.raises(ValueError, match="no regime applies"):
+        default_tariff(Regime.NONE)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from rights.hotels import hotel_night, local_date, rooms_needed
+from rights.hotels import hotel_night, local_date, rooms_needed, stranded_night
 
 
 def utc(text: str) -> datetime:
@@ -59,6 +59,23 @@ def test_stranded_at_a_connection_counts_in_the_connecting_airports_time() -> No
     assert hotel_night(since=arrival, departs=onward, timezone="America/New_York") == date(2026, 11, 25)
     # In London's time both fall on the 26th: the airport's zone decides.
     assert hotel_night(since=arrival, departs=onward, timezone="Europe/London") is None
+
+
+@pytest.mark.parametrize(
+    ("arrival", "zone", "night"),
+    [
+        # Paris in winter is UTC+1: 22:59 UTC lands at 23:59 on the 25th, 23:00 UTC at 00:00 on the 26th.
+        ("2026-11-25T22:59", "Europe/Paris", date(2026, 11, 25)),
+        ("2026-11-25T23:00", "Europe/Paris", date(2026, 11, 26)),
+        # New York (UTC-5): 04:59 UTC on the 26th is still 23:59 on the 25th there.
+        ("2026-11-26T04:59", "America/New_York", date(2026, 11, 25)),
+        ("2026-11-26T05:00", "America/New_York", date(2026, 11, 26)),
+        # Landing in the morning with no way on: still that day's night.
+        ("2026-11-25T07:00", "Europe/London", date(2026, 11, 25)),
+    ],
+)
+def test_stranded_with_no_way_on_stay_the_night_of_the_local_arrival_date(arrival: str, zone: str, night: date) -> None:
+    assert stranded_night(arrival=utc(arrival), timezone=zone) == night
 
 
 def test_the_offset_a_datetime_carries_does_not_matter() -> None:
