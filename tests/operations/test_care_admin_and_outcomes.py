@@ -160,8 +160,8 @@ def test_the_export_shows_vouchers_stays_and_compensation_as_the_contract_does(
     assert ("O00004", None, "2026-11-25", "unaccommodated") in stays
     assert len(document["hotel_stays"]) == 10
     assert {(c["flight"], c["amount"], c["currency"], c["status"]) for c in document["compensation"]} == {
-        ("NV100/2026-11-25", "600.00", "EUR", "eligible")
-    }
+        ("NV100/2026-11-25", "520.00", "GBP", "eligible")
+    }, "LHR→JFK under UK261, 300 minutes late"
     assert len(document["compensation"]) == 10
 
 
