@@ -74,6 +74,22 @@ def assess_after_reaccommodation(
     return record(claims, flight=flight, cause=cause)
 
 
+def assess_after_refund(
+    *, flight_id: int, booking_id: int, passenger_ids: list[int], cause: EventFacts
+) -> dict[str, Any]:
+    """The passengers of ``booking_id`` chose a refund after ``flight_id``'s disruption: they never travel on.
+
+    After a cancellation their journey is assessed as cancelled and not rerouted (the full amount unless the
+    reason is extraordinary). After a delay the refund neither creates a right nor takes one away (ADR 4): the
+    record stays as the delay left it, so nothing is assessed.
+    """
+    flight = _locked(flight_id)
+    if flight.status != FlightStatus.CANCELLED:
+        return {"assessed": 0, "eligible": 0}
+    claims = [Claim(passenger_id, booking_id, Case.CANCELLED_REFUNDED, None) for passenger_id in passenger_ids]
+    return record(claims, flight=flight, cause=cause)
+
+
 def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[str, Any]:
     """Assess the claims on ``flight``'s disruption and upsert one record per passenger and journey, in bulk
     (a constant seven queries).

@@ -14,7 +14,8 @@ from compensation.models import Entitlement
 from events.models import Event
 from events.types import EventType
 from flights.models import Flight
-from tests.support.flows import run_subscriber
+from passengers.models import Booking
+from tests.support.flows import publish_now, run_subscriber
 from tests.support.scenarios import load_network, scenario_booking, scenario_flight
 
 DAY, NEXT_DAY = "2027-11-25", "2027-11-26"
@@ -80,3 +81,20 @@ def reaccommodated(event: Event) -> Event:
     """Run rebooking on ``event``; return the reaccommodation it published."""
     run_subscriber(event, "rebooking")
     return Event.objects.get(type=EventType.PASSENGER_REACCOMMODATED, caused_by=event)
+
+
+def refund(locator: str, disrupted: Flight) -> Event:
+    """Publish (and commit) the refund of ``locator``'s passengers after ``disrupted``'s disruption, as the
+    passengers' choice would (compensation reads neither the case nor the released legs)."""
+    booking = Booking.objects.get(locator=locator)
+    return publish_now(
+        EventType.PASSENGER_REFUNDED,
+        flight_id=disrupted.id,
+        flight=str(disrupted.ref),
+        case_id=0,
+        booking_id=booking.id,
+        locator=locator,
+        passenger_ids=sorted(booking.passengers.values_list("id", flat=True)),
+        by="passenger",
+        released=[],
+    )
