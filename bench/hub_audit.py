@@ -22,7 +22,7 @@ ONCE_PER_KEY = [
     ("meal vouchers per passenger and flight", "vouchers_mealvoucher", "passenger_id, flight_id"),
     ("hotel stays per passenger and night", "lodging_hotelstay", "passenger_id, night"),
     ("reaccommodations per event and booking", "rebooking_reaccommodation", "event_id, booking_id"),
-    ("compensation entitlements per passenger and flight", "compensation_entitlement", "passenger_id, flight_id"),
+    ("compensation entitlements per passenger and journey", "compensation_entitlement", "passenger_id, booking_id"),
     ("partner messages per event, flight and kind", "notifications_partnermessage", "event_id, flight_id, kind"),
     ("passenger messages per change and channel", "notifications_passengermessage",
      "passenger_id, event_id, kind, channel"),

@@ -1,1 +1,1 @@
-"""Compensation entitlements under EU261 (Art. 5, 7): one record per passenger per disrupted flight."""
+"""Compensation under EU261 and UK261 (Art. 5, 7): one record per passenger per journey (booking)."""

@@ -15,16 +15,21 @@ from .services import mark_paid
 
 @admin.register(Entitlement)
 class EntitlementAdmin(FlightSearchMixin, admin.ModelAdmin):
-    list_display = ("passenger", "flight", "case", "band", "arrival_delay_minutes", "reason_code", "amount",
-                    "currency", "status", "assessed_at")  # fmt: skip
-    list_filter = ("status", "case", "band", "reason_code", "flight__service_date")
-    list_select_related = ("passenger", "flight")
-    search_fields = ("=passenger__ref", "passenger__last_name", "=passenger__booking__locator")
+    list_display = ("passenger", "locator", "flight", "regime", "case", "band", "arrival_delay_minutes", "reason_code",
+                    "amount", "currency", "status", "assessed_at")  # fmt: skip
+    list_filter = ("status", "regime", "case", "band", "reason_code", "flight__service_date")
+    list_select_related = ("passenger", "booking", "flight")
+    search_fields = ("=passenger__ref", "passenger__last_name", "=booking__locator")
     search_help_text = "Passenger id, last name, booking locator or flight (NV117, NV117/2026-11-25)."
     flight_lookup_prefix = "flight__"
     actions = ("pay",)
     # Assessed by the compensation subscriber from the rulebook; operators only record payment.
     readonly_fields = [field.name for field in Entitlement._meta.fields]
+
+    @admin.display(description="locator", ordering="booking__locator")
+    def locator(self, entitlement: Entitlement) -> str:
+        """The journey's booking locator."""
+        return entitlement.booking.locator
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

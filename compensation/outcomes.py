@@ -8,12 +8,16 @@ from .models import Entitlement
 
 
 def compensation_section() -> list[dict[str, Any]]:
-    """Every passenger's compensation per disrupted flight (one query)."""
-    entitlements = Entitlement.objects.select_related("passenger", "flight").order_by("flight_id", "passenger__ref")
+    """Every passenger's compensation, one record per passenger per journey (one query)."""
+    entitlements = Entitlement.objects.select_related("passenger", "booking", "flight").order_by(
+        "booking__locator", "passenger__ref"
+    )
     return [
         {
             "passenger": entitlement.passenger.ref,
+            "locator": entitlement.booking.locator,
             "flight": str(entitlement.flight.ref),
+            "regime": entitlement.regime,
             "amount": f"{entitlement.amount:.2f}",
             "currency": entitlement.currency,
             "status": entitlement.status,

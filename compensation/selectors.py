@@ -1,84 +1,94 @@
-"""Compensation's reads: whole journeys of bookings (the band is the whole journey's), in bulk."""
+"""Compensation's reads, in bulk: journeys as ticketed (band, regime and arrival are the whole journey's), which
+journeys a flight ended as of an event, and the records held."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from django.db.models import QuerySet
-
-from flights.models import Airport
-from passengers.models import Passenger, Segment, SegmentStatus
+from flights.models import Airport, Flight
+from passengers.models import Segment
+from passengers.selectors import BookingOnFlight, bookings_on_flight, bookings_on_flight_ids, segments_as_of
 from rights.bands import Band, band_between
+from rights.regime import Regime
+
+from .models import Entitlement
 
 
 @dataclass(frozen=True)
 class Journey:
-    """Where a booking's journey starts and finally ends, and the flight of its final segment when that segment
-    is active (None when the journey's end was replaced or cancelled)."""
+    """A booking's journey as it was ticketed: where it starts, where it finally ends, and its first flight."""
 
     origin: Airport
     destination: Airport
-    last_flight_id: int | None
+    first_flight_id: int
 
-    @property
-    def band(self) -> Band:
-        """The distance band of the whole journey (connections do not add up)."""
-        return band_between(self.origin, self.destination)
+    def band(self, regime: Regime) -> Band:
+        """The distance band of the whole journey (connections do not add up) under ``regime``."""
+        return band_between(self.origin, self.destination, uk261=regime is Regime.UK261)
 
 
-class _Leg(NamedTuple):
-    booking_id: int
-    position: int
-    status: str
+@dataclass(frozen=True)
+class Held:
+    """A record already held for a passenger's journey."""
+
     flight_id: int
-    origin: str
-    destination: str
+    status: str
+    assessed_on: dt.datetime | None
+    """When the event it was last assessed on happened (None when that event is gone)."""
 
 
-def journeys(booking_ids: Iterable[int] | QuerySet) -> dict[int, Journey]:
-    """Every booking's journey, by booking id (two queries).
+def journeys(booking_ids: Iterable[int]) -> dict[int, Journey]:
+    """Every booking's journey as ticketed, by booking id (two queries).
 
-    Segments of every status count: a segment replaced by rebooking keeps its position, and the new itinerary
-    ends at the same final destination; an onward segment cancelled for an unprotected party still marks the
-    journey as not ending where the passenger now is.
+    Its segments as the booking was loaded (rebooking adds segments and removes none): rebooking keeps the origin
+    and the final destination, so the journey's band and first flight are those it was ticketed with.
     """
     legs = (
-        Segment.objects.filter(booking_id__in=booking_ids)
-        .order_by("booking_id", "position", "id")
-        .values_list("booking_id", "position", "status", "flight_id", "flight__origin_id", "flight__destination_id")
+        Segment.objects.filter(booking_id__in=list(booking_ids), added_at__isnull=True)
+        .order_by("booking_id", "position")
+        .values_list("booking_id", "flight_id", "flight__origin_id", "flight__destination_id")
     )
-    first: dict[int, _Leg] = {}
-    last: dict[int, list[_Leg]] = {}
-    for leg in map(_Leg._make, legs):
-        first.setdefault(leg.booking_id, leg)
-        tail = last.get(leg.booking_id)
-        if tail is None or leg.position > tail[0].position:
-            last[leg.booking_id] = [leg]
-        else:
-            tail.append(leg)
-    ends = {leg.origin for leg in first.values()} | {tail[0].destination for tail in last.values()}
-    airports = Airport.objects.in_bulk(ends)
+    first: dict[int, tuple[int, str]] = {}
+    last: dict[int, str] = {}
+    for booking_id, flight_id, origin, destination in legs:
+        first.setdefault(booking_id, (flight_id, origin))
+        last[booking_id] = destination
+    airports = Airport.objects.in_bulk({origin for _, origin in first.values()} | set(last.values()))
     return {
-        booking_id: Journey(
-            origin=airports[first[booking_id].origin],
-            destination=airports[tail[0].destination],
-            last_flight_id=next((leg.flight_id for leg in tail if leg.status == SegmentStatus.ACTIVE), None),
-        )
-        for booking_id, tail in last.items()
+        booking_id: Journey(origin=airports[origin], destination=airports[last[booking_id]], first_flight_id=flight_id)
+        for booking_id, (flight_id, origin) in first.items()
     }
 
 
-def passengers_by_booking(booking_ids: Iterable[int]) -> dict[int, list[int]]:
-    """The passenger ids of each booking (one query)."""
-    passengers: dict[int, list[int]] = defaultdict(list)
-    rows = (
-        Passenger.objects.filter(booking_id__in=list(booking_ids))
-        .order_by("booking_id", "id")
-        .values_list("booking_id", "id")
+def bookings_ending_with(flight_id: int, *, as_of: dt.datetime) -> list[BookingOnFlight]:
+    """The bookings on the flight at ``as_of`` whose journey then ended with it (two queries).
+
+    Read as of the event, so the answer is the same whether rebooking has already moved a misconnected party on
+    or not.
+    """
+    on_flight = bookings_on_flight(flight_id, as_of=as_of)
+    last_flights = dict(
+        segments_as_of(as_of)
+        .filter(booking_id__in=bookings_on_flight_ids(flight_id, as_of=as_of))
+        .order_by("booking_id", "position")
+        .values_list("booking_id", "flight_id")
+    )  # the last position of each booking wins
+    return [booking for booking in on_flight if last_flights.get(booking.booking_id) == flight_id]
+
+
+def estimated_arrivals(flight_ids: Iterable[int]) -> dict[int, dt.datetime]:
+    """The estimated arrival of each flight (one query)."""
+    return dict(Flight.objects.filter(id__in=list(flight_ids)).values_list("id", "estimated_arrival"))
+
+
+def held_records(passenger_ids: Iterable[int]) -> dict[tuple[int, int], Held]:
+    """The records held for these passengers, by (passenger id, booking id) (one query)."""
+    rows = Entitlement.objects.filter(passenger_id__in=list(passenger_ids)).values_list(
+        "passenger_id", "booking_id", "flight_id", "status", "event__occurred_at"
     )
-    for booking_id, passenger_id in rows:
-        passengers[booking_id].append(passenger_id)
-    return passengers
+    return {
+        (passenger_id, booking_id): Held(flight_id, status, assessed_on)
+        for passenger_id, booking_id, flight_id, status, assessed_on in rows
+    }

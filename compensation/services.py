@@ -1,10 +1,11 @@
-"""Compensation's writes: assess each passenger of a disrupted flight once the final arrival delay is known, and
-record the outcome (one record per passenger and flight, updated in place by later events)."""
+"""Compensation's writes: assess a passenger's journey once its final arrival is known (or known never to come),
+and record the outcome: one record per passenger per journey (booking), measured against the ticketed arrival and
+updated in place by every later disruption of the journey until it is paid (POLICY.md "Compensation", ADR 4)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -13,48 +14,46 @@ from django.utils import timezone
 from events.contracts import EventFacts
 from events.runner import PermanentError
 from flights.models import Flight, FlightStatus
-from passengers.selectors import bookings_on_flight_ids
+from flights.selectors import regimes_of
+from passengers.models import Booking
+from passengers.selectors import ticketed_arrivals
 from rebooking.payloads import ReaccommodatedParty
-from rights.bands import Band
-from rights.compensation import Compensation, Disruption, assess_compensation
+from rights.compensation import Disruption, assess_compensation
+from rights.regime import Regime, journey_regime
 
 from .models import Case, Entitlement, EntitlementStatus
-from .selectors import journeys, passengers_by_booking
+from .selectors import Held, bookings_ending_with, estimated_arrivals, held_records, journeys
 
-UPDATED_FIELDS = ["case", "band", "reason_code", "arrival_delay_minutes", "amount", "currency", "status", "reason",
-                  "event", "assessed_at"]  # fmt: skip
+UPDATED_FIELDS = ["regime", "case", "band", "reason_code", "arrival_delay_minutes", "amount", "currency", "status",
+                  "reason", "event", "assessed_at"]  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One passenger's case for one disrupted flight."""
+    """One passenger's journey after the latest disruption that touched it: ``arrival`` is the (new) arrival at
+    the final destination, None when the passenger does not get there on this booking."""
 
     passenger_id: int
+    booking_id: int
     case: Case
-    band: Band
-    arrival_delay_minutes: int | None
+    arrival: dt.datetime | None
 
 
 def assess_after_delay(*, flight_id: int, cause: EventFacts) -> dict[str, Any]:
-    """A delay of ``flight_id``: assess the passengers booked on it when it was delayed whose journey ends with
-    it ("delayed, not rerouted": their final arrival delay is the flight's). Passengers with onward segments are
-    not assessed here: if they still connect they are owed nothing for this flight, and if they miss the
-    connection the reaccommodation assesses them.
+    """A delay of ``flight_id``: assess the passengers whose journey ended with it when it was delayed ("delayed,
+    not rerouted": they arrive when it does). Passengers with onward segments are not assessed here: if they still
+    connect their arrival has not changed, and if they miss the connection the reaccommodation assesses them.
 
     Reads the flight's state now (locked), not the event's: the last event handled for a flight then always
-    records its latest arrival delay, whatever order the deliveries ran in.
+    records its latest arrival, whatever order the deliveries ran in.
     """
     flight = _locked(flight_id)
     if flight.status == FlightStatus.CANCELLED:
         return {"assessed": 0, "eligible": 0}  # the cancellation's reaccommodation assesses everyone
-    on_flight = bookings_on_flight_ids(flight.id, as_of=cause.occurred_at)
-    ending = {b: j for b, j in journeys(on_flight).items() if j.last_flight_id == flight.id}
-    late = _minutes(flight.estimated_arrival - flight.scheduled_arrival)
-    passengers = passengers_by_booking(ending)
     claims = [
-        Claim(passenger_id, Case.DELAYED, journey.band, late)
-        for booking_id, journey in ending.items()
-        for passenger_id in passengers[booking_id]
+        Claim(passenger_id, booking.booking_id, Case.DELAYED, flight.estimated_arrival)
+        for booking in bookings_ending_with(flight.id, as_of=cause.occurred_at)
+        for passenger_id in booking.passenger_ids
     ]
     return record(claims, flight=flight, cause=cause)
 
@@ -63,44 +62,82 @@ def assess_after_reaccommodation(
     *, flight_id: int, parties: list[ReaccommodatedParty], cause: EventFacts
 ) -> dict[str, Any]:
     """The reaccommodation of ``flight_id``'s stranded ``parties``: assess every party of a cancellation or of
-    missed connections with the new arrival delay at the final destination (rerouted), or as not rerouted
-    (unprotected)."""
+    missed connections on its new itinerary's arrival at the final destination (its last leg's estimated
+    arrival: rerouted), or as not rerouted (unprotected)."""
     flight = _locked(flight_id)
-    paths = journeys(party.booking_id for party in parties)
-    claims = [
-        Claim(passenger_id, _case(party), paths[party.booking_id].band, party.arrival_delay_minutes)
-        for party in parties
-        for passenger_id in party.passenger_ids
-    ]
+    arrivals = estimated_arrivals(party.new[-1].flight_id for party in parties if party.new)
+    claims: list[Claim] = []
+    for party in parties:
+        case = _case(party)
+        arrival = arrivals[party.new[-1].flight_id] if party.rebooked else None
+        claims.extend(Claim(passenger_id, party.booking_id, case, arrival) for passenger_id in party.passenger_ids)
+    return record(claims, flight=flight, cause=cause)
+
+
+def assess_after_refund(
+    *, flight_id: int, booking_id: int, passenger_ids: list[int], cause: EventFacts
+) -> dict[str, Any]:
+    """The passengers of ``booking_id`` chose a refund after ``flight_id``'s disruption: they never travel on.
+
+    After a cancellation their journey is assessed as cancelled and not rerouted (the full amount unless the
+    reason is extraordinary). After a delay the refund neither creates a right nor takes one away (ADR 4): the
+    record stays as the delay left it, so nothing is assessed.
+    """
+    flight = _locked(flight_id)
+    if flight.status != FlightStatus.CANCELLED:
+        return {"assessed": 0, "eligible": 0}
+    claims = [Claim(passenger_id, booking_id, Case.CANCELLED_REFUNDED, None) for passenger_id in passenger_ids]
     return record(claims, flight=flight, cause=cause)
 
 
 def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[str, Any]:
-    """Assess the claims and upsert one record per passenger for the flight, in bulk (two queries).
+    """Assess the claims on ``flight``'s disruption and upsert one record per passenger and journey, in bulk
+    (a constant seven queries).
 
-    A paid record is settled and left alone, and so is a record assessed on a later event than ``cause``.
+    The journeys' rows are locked first, so the handlers that touch one journey take turns whichever flight they
+    are about. A new record's flight is ``flight``; an existing one keeps its flight (the journey's first
+    disrupted flight) and takes the case, reason code, delay and amount of this disruption. A paid record is
+    settled and left alone, and so is a record assessed on a later event than ``cause``. A journey whose regime
+    is none gets no record.
     """
-    held = {
-        passenger_id: (status, occurred_at)
-        for passenger_id, status, occurred_at in Entitlement.objects.filter(
-            flight=flight, passenger_id__in=[claim.passenger_id for claim in claims]
-        ).values_list("passenger_id", "status", "event__occurred_at")
-    }
+    booking_ids = sorted({claim.booking_id for claim in claims})
+    _lock_journeys(booking_ids)
+    paths = journeys(booking_ids)
+    ticketed = ticketed_arrivals(booking_ids)
+    held = held_records(claim.passenger_id for claim in claims)
+    regimes = regimes_of(
+        sorted({flight.id} | {path.first_flight_id for path in paths.values()} | {h.flight_id for h in held.values()})
+    )
     now = timezone.now()
     rows = []
     for claim in claims:
-        status, assessed_on = held.get(claim.passenger_id, (None, None))
-        if status == EntitlementStatus.PAID or (assessed_on is not None and assessed_on > cause.occurred_at):
+        kept = held.get((claim.passenger_id, claim.booking_id))
+        if kept is not None and _settled(kept, cause):
             continue
-        outcome = assess(claim, reason_code=flight.delay_reason)
+        path = paths[claim.booking_id]
+        first_disrupted = flight.id if kept is None else kept.flight_id
+        regime = journey_regime(first_flight=regimes[path.first_flight_id], disrupted_flight=regimes[first_disrupted])
+        if regime is Regime.NONE:
+            continue
+        delay = None if claim.arrival is None else _minutes(claim.arrival - ticketed[claim.booking_id])
+        band = path.band(regime)
+        outcome = assess_compensation(
+            regime=regime,
+            disruption=Disruption(claim.case),
+            band=band,
+            reason_code=flight.delay_reason,
+            arrival_delay_minutes=delay,
+        )
         rows.append(
             Entitlement(
                 passenger_id=claim.passenger_id,
-                flight=flight,
+                booking_id=claim.booking_id,
+                flight_id=first_disrupted,
+                regime=regime.value,
                 case=claim.case,
-                band=claim.band,
+                band=band,
                 reason_code=flight.delay_reason,
-                arrival_delay_minutes=claim.arrival_delay_minutes,
+                arrival_delay_minutes=delay,
                 amount=outcome.amount,
                 currency=outcome.currency,
                 status=outcome.status.value,
@@ -110,26 +147,10 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
             )
         )
     Entitlement.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["passenger", "flight"], update_fields=UPDATED_FIELDS
+        rows, update_conflicts=True, unique_fields=["passenger", "booking"], update_fields=UPDATED_FIELDS
     )
     eligible = sum(row.status == EntitlementStatus.ELIGIBLE for row in rows)
     return {"assessed": len(rows), "eligible": eligible}
-
-
-def assess(claim: Claim, *, reason_code: str) -> Compensation:
-    """The rulebook's outcome for a claim. A missed connection that could not be rerouted is assessed like a
-    cancellation without rerouting (ADR 4): the passenger never reaches the final destination on this booking."""
-    if claim.case == Case.MISSED_CONNECTION_UNPROTECTED:
-        outcome = assess_compensation(
-            disruption=Disruption.CANCELLED_UNPROTECTED, band=claim.band, reason_code=reason_code
-        )
-        return replace(outcome, reason=f"missed connection, not rerouted, assessed as {outcome.reason}")
-    return assess_compensation(
-        disruption=Disruption(claim.case),
-        band=claim.band,
-        reason_code=reason_code,
-        arrival_delay_minutes=claim.arrival_delay_minutes,
-    )
 
 
 @transaction.atomic
@@ -147,11 +168,23 @@ def mark_paid(entitlement_ids: list[int], *, by: str) -> list[Entitlement]:
 
 def _case(party: ReaccommodatedParty) -> Case:
     """The compensation case of a reaccommodated party: by its cause, and whether it was rebooked."""
-    if not (party.rebooked or party.unprotected):
+    if not ((party.rebooked and party.new) or party.unprotected):
         raise PermanentError(f"no compensation case for a {party.cause} party that is {party.status}")
     if party.cancelled:
         return Case.CANCELLED if party.rebooked else Case.CANCELLED_UNPROTECTED
     return Case.MISSED_CONNECTION if party.rebooked else Case.MISSED_CONNECTION_UNPROTECTED
+
+
+def _settled(kept: Held, cause: EventFacts) -> bool:
+    """Whether a held record is beyond ``cause``: paid, or assessed on a later event."""
+    later = kept.assessed_on is not None and kept.assessed_on > cause.occurred_at
+    return later or kept.status == EntitlementStatus.PAID
+
+
+def _lock_journeys(booking_ids: list[int]) -> None:
+    """Lock the bookings' rows (in id order, so two handlers never wait on each other) until the transaction ends.
+    ``FOR NO KEY UPDATE``: rebooking may still add segments to them meanwhile."""
+    list(Booking.objects.select_for_update(no_key=True).filter(id__in=booking_ids).order_by("id").values_list("id"))
 
 
 def _locked(flight_id: int) -> Flight:

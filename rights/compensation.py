@@ -1,4 +1,5 @@
-"""Compensation (Art. 5 and 7; Sturgeon C-402/07; Folkerts C-11/11): whether a passenger is owed it, and how much."""
+"""Compensation (Art. 5 and 7; Sturgeon C-402/07; Folkerts C-11/11) under EU261 or UK261: whether a passenger is
+owed it, how much, and in which currency."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from enum import StrEnum
 
 from flights.reasons import REASONS, is_extraordinary
 from rights.bands import Band
+from rights.regime import Regime, currency_of
 
-CURRENCY = "EUR"
 NOTHING = Decimal("0.00")
-#: Art. 7(1)(a)-(c), by the band of the whole journey.
-AMOUNTS = {Band.SHORT: Decimal("250.00"), Band.MEDIUM: Decimal("400.00"), Band.LONG: Decimal("600.00")}
+#: Art. 7(1)(a)-(c) (UK261: as amended for the United Kingdom), by regime and the band of the whole journey.
+AMOUNTS = {
+    Regime.EU261: {Band.SHORT: Decimal("250.00"), Band.MEDIUM: Decimal("400.00"), Band.LONG: Decimal("600.00")},
+    Regime.UK261: {Band.SHORT: Decimal("220.00"), Band.MEDIUM: Decimal("350.00"), Band.LONG: Decimal("520.00")},
+}
 #: Art. 7(2)(a)-(c): a rerouted arrival no more than this many minutes late halves the amount.
 HALF_UP_TO_MINUTES = {Band.SHORT: 120, Band.MEDIUM: 180, Band.LONG: 240}
 LETTERS = {Band.SHORT: "a", Band.MEDIUM: "b", Band.LONG: "c"}
@@ -26,6 +30,8 @@ class Disruption(StrEnum):
     MISSED_CONNECTION = "missed_connection"  # rerouted after a missed connection
     CANCELLED = "cancelled"  # rerouted after a cancellation
     CANCELLED_UNPROTECTED = "cancelled_unprotected"  # cancelled, no new itinerary
+    MISSED_CONNECTION_UNPROTECTED = "missed_connection_unprotected"  # missed the connection, no new itinerary
+    CANCELLED_REFUNDED = "cancelled_refunded"  # cancelled, the passenger chose a refund (Art. 8(1)(a))
 
 
 class Status(StrEnum):
@@ -37,12 +43,13 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Compensation:
-    """The outcome for one passenger: amount is 0.00 when not eligible; reason says why, for the record."""
+    """The outcome for one passenger: ``amount`` in ``currency`` (ISO 4217, the regime's), 0.00 when not
+    eligible; ``reason`` says why, for the record."""
 
     status: Status
     amount: Decimal
+    currency: str
     reason: str
-    currency: str = CURRENCY
 
 
 #: Minutes late at the final destination from which compensation is owed. Sturgeon treats an arrival 3 hours late
@@ -55,30 +62,42 @@ CONTEXTS = {
     Disruption.MISSED_CONNECTION: "rerouted after a missed connection, ",
     Disruption.CANCELLED: "rerouted after a cancellation, ",
 }
+#: The cases without an arrival to measure, and how their reason words them: the full amount of the band (POLICY.md:
+#: no way on within 72 hours is always 3 hours late or more; a refunded passenger was not rerouted at all).
+NOT_REROUTED = {
+    Disruption.CANCELLED_UNPROTECTED: ("cancelled and not rerouted", "Art. 5(1)(c), 7(1)({})"),
+    Disruption.MISSED_CONNECTION_UNPROTECTED: ("missed connection and not rerouted", "Art. 7(1)({}); Sturgeon"),
+    Disruption.CANCELLED_REFUNDED: ("cancelled and refunded instead of rerouted", "Art. 5(1)(c), 7(1)({}), 8(1)(a)"),
+}
 
 
 def assess_compensation(
-    *, disruption: Disruption, band: Band, reason_code: str, arrival_delay_minutes: int | None = None
+    *, regime: Regime, disruption: Disruption, band: Band, reason_code: str, arrival_delay_minutes: int | None = None
 ) -> Compensation:
     """Compensation for one passenger.
 
-    ``band``: the band of the whole journey (``bands.band_between`` of the first segment's origin and the final
-    destination); ``reason_code``: the disruption's reason (``flights.reasons``); ``arrival_delay_minutes``: the
-    (new) arrival at the final destination minus the originally scheduled one, in whole minutes — needed by
-    every disruption but ``CANCELLED_UNPROTECTED``.
+    ``regime``: the law of the journey (``regime.journey_regime``; ValueError for ``none``: nothing is owed where
+    no regime applies); ``band``: the band of the whole journey (``bands.band_between`` of the first segment's
+    origin and the final destination, ``uk261=`` under UK261); ``reason_code``: the disruption's reason
+    (``flights.reasons``); ``arrival_delay_minutes``: the (new) arrival at the final destination minus the
+    ticketed one, in whole minutes — needed by every disruption with an arrival (not by those ``NOT_REROUTED``).
     """
+    currency = currency_of(regime)
     if is_extraordinary(reason_code):
         return Compensation(
             Status.NOT_ELIGIBLE,
             NOTHING,
-            f"extraordinary circumstance {reason_code} ({REASONS[reason_code]}): no compensation (Art. 5(3))",
+            currency,
+            f"extraordinary circumstance {reason_code} ({REASONS[reason_code]}): no compensation ({regime} Art. 5(3))",
         )
-    amount, letter = AMOUNTS[band], LETTERS[band]
-    if disruption is Disruption.CANCELLED_UNPROTECTED:
+    amount, letter, label = AMOUNTS[regime][band], LETTERS[band], LABELS[band]
+    if disruption in NOT_REROUTED:
+        what, articles = NOT_REROUTED[disruption]
         return Compensation(
             Status.ELIGIBLE,
             amount,
-            f"{LABELS[band]}, cancelled and not rerouted: EUR {amount} (Art. 5(1)(c), 7(1)({letter}))",
+            currency,
+            f"{label}, {what}: {currency} {amount} ({regime} {articles.format(letter)})",
         )
     if arrival_delay_minutes is None:
         raise ValueError(f"a {disruption} passenger's compensation needs the arrival delay")
@@ -86,20 +105,25 @@ def assess_compensation(
     context = CONTEXTS[disruption]
     threshold = ELIGIBLE_FROM_MINUTES[disruption]
     if late < threshold:
-        return Compensation(Status.NOT_ELIGIBLE, NOTHING, f"{context}arrived {late} min late (< {threshold})")
+        return Compensation(Status.NOT_ELIGIBLE, NOTHING, currency, f"{context}arrived {late} min late (< {threshold})")
     if _halved(disruption, band, late):
+        half = (amount / 2).quantize(NOTHING)
         return Compensation(
             Status.ELIGIBLE,
-            (amount / 2).quantize(NOTHING),
-            f"{LABELS[band]}, {context}arrived {late} min late: 50% (Art. 7(2)({letter}))",
+            half,
+            currency,
+            f"{label}, {context}arrived {late} min late: 50%, {currency} {half} ({regime} Art. 7(2)({letter}))",
         )
     return Compensation(
-        Status.ELIGIBLE, amount, f"{LABELS[band]}, {context}arrived {late} min late: EUR {amount} (Art. 7(1)({letter}))"
+        Status.ELIGIBLE,
+        amount,
+        currency,
+        f"{label}, {context}arrived {late} min late: {currency} {amount} ({regime} Art. 7(1)({letter}))",
     )
 
 
 def _halved(disruption: Disruption, band: Band, late: int) -> bool:
     if disruption is Disruption.DELAYED:
-        # Sturgeon applies Art. 7(2)(c) to delays: only long-haul, and POLICY.md halves strictly under 4 hours.
-        return band is Band.LONG and late < HALF_UP_TO_MINUTES[Band.LONG]
+        # Sturgeon applies Art. 7(2)(c) to delays: only long-haul, no more than 4 hours late (POLICY.md version 2).
+        return band is Band.LONG and late <= HALF_UP_TO_MINUTES[Band.LONG]
     return late <= HALF_UP_TO_MINUTES[band]

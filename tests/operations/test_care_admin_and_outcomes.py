@@ -146,9 +146,10 @@ def test_the_export_shows_vouchers_stays_and_compensation_as_the_contract_does(
     assert ("O00000", "LHR-H1", "2026-11-25", "booked") in stays
     assert ("O00004", None, "2026-11-25", "unaccommodated") in stays
     assert len(document["hotel_stays"]) == 10
-    assert {(c["flight"], c["amount"], c["currency"], c["status"]) for c in document["compensation"]} == {
-        ("NV100/2026-11-25", "600.00", "EUR", "eligible")
-    }
+    assert {(c["flight"], c["regime"], c["amount"], c["currency"], c["status"]) for c in document["compensation"]} == {
+        ("NV100/2026-11-25", "UK261", "520.00", "GBP", "eligible")
+    }, "LHR→JFK, 300 minutes late"
+    assert {c["locator"] for c in document["compensation"]} == {"O00000", "O00001", "O00002", "O00003", "O00004"}
     assert len(document["compensation"]) == 10
 
 
