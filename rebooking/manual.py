@@ -1,18 +1,23 @@
-"""Operator and passenger decisions on a reaccommodation case, validated by the same rules as the optimiser."""
+"""Operator and passenger decisions on a reaccommodation case, validated by the same rules as the optimiser.
+
+"Now" is the project's clock (``airline.clock``): no itinerary departing earlier than 30 minutes from now is
+offered or accepted.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
+from airline import clock
 from events.services import publish
 from flights.models import Flight
 from passengers.models import Passenger, Segment, SegmentStatus
+from passengers.selectors import ticketed_arrivals
 
 from . import inventory
-from .domain import Candidate, Party, Traveller, delay_minutes
+from .domain import Candidate, Party, Traveller, delay_minutes, sector_cabins
 from .models import CaseStatus, Cause, Reaccommodation
 from .payloads import Leg, PassengerReaccommodated, ReaccommodatedParty
 from .selectors import StrandedBooking, open_network
@@ -41,18 +46,21 @@ def _held_segments(case: Reaccommodation) -> list[Segment]:
 
 
 def party_for(case: Reaccommodation) -> Party:
-    """The party of the case as the optimiser saw it."""
+    """The party of the case as the optimiser saw it, deciding now."""
     passengers = Passenger.objects.filter(booking_id=case.booking_id).order_by("ref")
-    final = Flight.objects.get(id=case.old[-1]["flight_id"])
+    replaced = case.old[_kept_count(case) :]
+    flights = Flight.objects.in_bulk({leg["flight_id"] for leg in replaced})
     return Party(
         booking_id=case.booking_id,
         locator=case.booking.locator,
         travellers=tuple(Traveller(id=p.id, tier=p.tier, assistance=tuple(p.assistance)) for p in passengers),
-        cabin=case.old[_kept_count(case)]["cabin"],
+        cabin=replaced[0]["cabin"],
         origin=case.disruption_airport_id,
-        destination=final.destination_id,
+        destination=flights[replaced[-1]["flight_id"]].destination_id,
         available_from=case.available_from,
-        scheduled_arrival=final.scheduled_arrival,
+        scheduled_arrival=ticketed_arrivals([case.booking_id])[case.booking_id],
+        event_time=clock.now(),
+        sector_cabins=sector_cabins((flights[leg["flight_id"]].origin_id, leg["cabin"]) for leg in replaced),
     )
 
 
@@ -83,7 +91,7 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
     _release_held(case, party.size)
     legs = [Leg.on(f.id, f.designator, c) for f, c in zip(chosen.flights, cabins, strict=True)]
     inventory.hold(inventory.seats_for(((leg.flight_id, leg.cabin) for leg in legs), party.size))
-    now = timezone.now()
+    now = clock.now()
     Segment.objects.bulk_create(
         Segment(
             booking_id=case.booking_id, position=kept + 1 + i, flight_id=leg.flight_id, cabin=leg.cabin, added_at=now
@@ -93,7 +101,7 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
     case.new = case.old[:kept] + Leg.as_json(legs)
     case.status = CaseStatus.REBOOKED
     case.arrival_delay_minutes = delay_minutes(party, chosen.arrival)
-    case.decided_at, case.decided_by = timezone.now(), by
+    case.decided_at, case.decided_by = clock.now(), by
     case.save(update_fields=["new", "status", "arrival_delay_minutes", "decided_at", "decided_by"])
     flight = case.disrupted_flight
     moved = ReaccommodatedParty.of(
@@ -116,7 +124,7 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
 
 def _release_held(case: Reaccommodation, size: int) -> None:
     held = _held_segments(case)
-    Segment.objects.filter(id__in=[s.id for s in held]).end(SegmentStatus.CANCELLED, at=timezone.now())
+    Segment.objects.filter(id__in=[s.id for s in held]).end(SegmentStatus.CANCELLED, at=clock.now())
     inventory.release(inventory.seats_for(((s.flight_id, s.cabin) for s in held), size))
 
 
@@ -141,6 +149,6 @@ def decide(case: Reaccommodation, *, choice: str, by: str = "passenger") -> Reac
             raise DecisionError("a refund is offered after a cancellation or a delay of 300 minutes or more")
         _release_held(case, Passenger.objects.filter(booking_id=case.booking_id).count())
     case.status = {"accept": CaseStatus.ACCEPTED, "decline": CaseStatus.DECLINED, "refund": CaseStatus.REFUNDED}[choice]
-    case.decided_at, case.decided_by = timezone.now(), by
+    case.decided_at, case.decided_by = clock.now(), by
     case.save(update_fields=["status", "decided_at", "decided_by"])
     return case

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
+from airline import clock
 from events.contracts import EventFacts
 from events.services import publish
 from flights.models import Flight, FlightStatus
@@ -26,14 +26,14 @@ REFUND_DELAY_MINUTES = 300
 
 def reaccommodate_after(*, flight_id: int, cause: EventFacts) -> dict[str, Any]:
     """Reaccommodate everyone the disruption ``cause`` (a delay or cancellation of ``flight_id``) strands; return
-    what was done.
+    what was done. No itinerary departs earlier than 30 minutes after the event happened.
 
     Idempotent: a second run for the same event finds its cases and changes nothing.
     """
     if Reaccommodation.objects.filter(event_id=cause.id).exists():
         return {"already_handled": True}
     flight = Flight.objects.select_related("origin", "destination").get(id=flight_id)
-    stranded = stranded_bookings(flight)
+    stranded = stranded_bookings(flight, event_time=cause.occurred_at)
     if not stranded:
         return {"parties": 0, "passengers": 0, "rebooked": 0, "unprotected": 0}
     plan = reaccommodate(
@@ -98,7 +98,7 @@ def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], p
     new_segments: list[Segment] = []
     cases: list[Reaccommodation] = []
     refund = flight.status == FlightStatus.CANCELLED or flight.delay_minutes >= REFUND_DELAY_MINUTES
-    now = timezone.now()
+    now = clock.now()
     for booking in stranded:
         itinerary = plan.itineraries[booking.party.booking_id]
         released += inventory.seats_for(((s.flight_id, s.cabin) for s in booking.replaced), booking.party.size)
