@@ -7,6 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from flights.services import cancel_flight, delay_flight
+from rebooking.passenger_access import booking_for
 from tests.rebooking import test_service
 from tests.rebooking.test_service import DAY, _get, _handle
 
@@ -51,6 +52,14 @@ def test_no_refund_after_a_short_delay(hub) -> None:
     status, body = _post("CONNEX/reaccommodation/refund", "Connex")
     assert (status, body["error"]["code"]) == (409, "choice_not_allowed")
     assert "300 minutes" in body["error"]["message"]
+
+
+def test_a_locator_matches_exactly(hub) -> None:
+    _handle(cancel_flight(flight=_get("100"), reason="TECH"))
+    assert _post("AAAAAAXYZ/reaccommodation")[0] == 404
+    assert _post("AAAAA/reaccommodation")[0] == 404
+    assert booking_for("AAAAAAXYZ", "Aaaaaa") is None
+    assert booking_for(" aaaaaa ", "Aaaaaa") is not None
 
 
 @pytest.mark.parametrize(("path", "name"), [("AAAAAA", "Wrong"), ("ZZZZZZ", "Aaaaaa"), ("AAAAAA", "")])
