@@ -10,12 +10,17 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from airline import clock
+from events.models import Event
+from events.types import EventType
 from flights.models import Airport, Flight, FlightStatus
+from flights.selectors import regime_of
 from passengers.models import Passenger, Segment, SegmentStatus
 from passengers.selectors import bookings_on_flight_ids, ticketed_arrivals
 
 from .domain import FlightOption, Party, Traveller, sector_cabins
-from .models import Cause
+from .models import CaseStatus, Cause, Reaccommodation
+from .refund_right import refund_refusal
+from .refusals import DecisionError, Refusal
 from .search import MAX_LATE_ARRIVAL, Network
 
 
@@ -137,3 +142,86 @@ def _option(flight: Flight, released: dict[tuple[int, str], int]) -> FlightOptio
         arrival=flight.estimated_arrival,
         free_seats=free,
     )
+
+
+@dataclass(frozen=True)
+class RefundGround:
+    """Where a booking's refund is recorded: on ``case`` (None: a new case row for it), for ``flight`` and its
+    disruption ``event``. ``journey`` is the booking's active segments now, ``released`` those of them from that
+    flight on (not yet flown), whose seats the refund gives back."""
+
+    case: Reaccommodation | None
+    flight: Flight
+    event: Event
+    journey: tuple[Segment, ...]
+    released: tuple[Segment, ...]
+
+
+def refund_refusal_of(flight: Flight) -> Refusal | None:
+    """Why the passengers of ``flight`` may not choose a refund now (None: they may); reads its regime's facts
+    (origin, destination, carrier: select them with the flight)."""
+    return refund_refusal(
+        cancelled=flight.status == FlightStatus.CANCELLED, delay_minutes=flight.delay_minutes, regime=regime_of(flight)
+    )
+
+
+def refund_ground(booking_id: int) -> RefundGround:
+    """Where a refund of the booking is owed now (POLICY "Refund (Art. 8)"), or :class:`DecisionError`.
+
+    First the booking's latest case, when its disrupted flight gives the right now; else the first flight of
+    its journey now that gives it (a passenger with no case, or whose case came from another flight), on the
+    case of that flight's latest delay or cancellation if the booking has one, else on a new case row.
+    """
+    latest = (
+        Reaccommodation.objects.filter(booking_id=booking_id)
+        .select_related(*_flight_facts("disrupted_flight"), "event")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is not None and latest.status == CaseStatus.REFUNDED:
+        raise DecisionError(Refusal.ALREADY_REFUNDED, "the booking was refunded already")
+    journey = tuple(
+        Segment.objects.filter(booking_id=booking_id, status=SegmentStatus.ACTIVE)
+        .select_related(*_flight_facts("flight"))
+        .order_by("position")
+    )
+    refusals = []
+    if latest is not None:
+        refusal = refund_refusal_of(latest.disrupted_flight)
+        if refusal is None:
+            return RefundGround(latest, latest.disrupted_flight, latest.event, journey, _from_case(latest, journey))
+        refusals.append(refusal)
+    for segment in journey:
+        refusal = refund_refusal_of(segment.flight)
+        if refusal is None:
+            return _ground_on(booking_id, segment, journey)
+        refusals.append(refusal)
+    if Refusal.NO_REGIME in refusals:
+        raise DecisionError(Refusal.NO_REGIME, "no refund is owed where neither EU261 nor UK261 applies")
+    raise DecisionError(
+        Refusal.DELAY_UNDER_300_MINUTES, "a refund is offered after a cancellation or a delay of 300 minutes or more"
+    )
+
+
+def _flight_facts(relation: str) -> tuple[str, ...]:
+    return relation, f"{relation}__origin", f"{relation}__destination", f"{relation}__carrier"
+
+
+def _from_case(case: Reaccommodation, journey: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """The active segments from the case's disrupted flight on: its place in the journey the case replaced."""
+    first = 1 + next(i for i, leg in enumerate(case.old) if leg["flight_id"] == case.disrupted_flight_id)
+    return tuple(segment for segment in journey if segment.position >= first)
+
+
+def _ground_on(booking_id: int, segment: Segment, journey: tuple[Segment, ...]) -> RefundGround:
+    """The refund on ``segment``'s flight: recorded on the booking's case of its latest disruption, if any."""
+    event = Event.objects.filter(
+        flight_id=segment.flight_id,
+        caused_by__isnull=True,
+        type__in=[EventType.FLIGHT_DELAYED, EventType.FLIGHT_CANCELLED],
+    ).latest("occurred_at")
+    case = Reaccommodation.objects.filter(event=event, booking_id=booking_id).first()
+    if case is not None and case.status == CaseStatus.REFUNDED:
+        raise DecisionError(Refusal.ALREADY_REFUNDED, "the booking was refunded already")
+    released = tuple(s for s in journey if s.position >= segment.position)
+    return RefundGround(case, segment.flight, event, journey, released)

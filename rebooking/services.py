@@ -11,28 +11,27 @@ from django.db import transaction
 from airline import clock
 from events.contracts import EventFacts
 from events.services import publish
-from flights.models import Flight, FlightStatus
+from flights.models import Flight
 from passengers.models import Segment, SegmentStatus
 
 from . import inventory
 from .domain import Itinerary, delay_minutes
-from .models import CaseStatus, Reaccommodation
+from .models import CaseStatus, Cause, Reaccommodation
 from .optimiser import Plan, reaccommodate
 from .payloads import Leg, PassengerReaccommodated, ReaccommodatedParty
-from .selectors import StrandedBooking, open_network, stranded_bookings
-
-REFUND_DELAY_MINUTES = 300
+from .selectors import StrandedBooking, open_network, refund_refusal_of, stranded_bookings
 
 
 def reaccommodate_after(*, flight_id: int, cause: EventFacts) -> dict[str, Any]:
     """Reaccommodate everyone the disruption ``cause`` (a delay or cancellation of ``flight_id``) strands; return
     what was done. No itinerary departs earlier than 30 minutes after the event happened.
 
-    Idempotent: a second run for the same event finds its cases and changes nothing.
+    Idempotent: a second run for the same event finds its cases and changes nothing (a refund a passenger
+    chose meanwhile is not one of them: its booking's journey has ended, so it is stranded no more).
     """
-    if Reaccommodation.objects.filter(event_id=cause.id).exists():
+    if Reaccommodation.objects.filter(event_id=cause.id).exclude(cause=Cause.REFUND).exists():
         return {"already_handled": True}
-    flight = Flight.objects.select_related("origin", "destination").get(id=flight_id)
+    flight = Flight.objects.select_related("origin", "destination", "carrier").get(id=flight_id)
     stranded = stranded_bookings(flight, event_time=cause.occurred_at)
     if not stranded:
         return {"parties": 0, "passengers": 0, "rebooked": 0, "unprotected": 0}
@@ -75,7 +74,7 @@ def _payload(
     return PassengerReaccommodated.of(
         flight,
         disruption=cause.type,
-        refund_allowed=cases[0].refund_allowed,
+        refund_allowed=refund_refusal_of(flight) is None,
         optimal=plan.stats.optimal,
         parties=parties,
     )
@@ -97,7 +96,6 @@ def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], p
     cancelled_ids: list[int] = []
     new_segments: list[Segment] = []
     cases: list[Reaccommodation] = []
-    refund = flight.status == FlightStatus.CANCELLED or flight.delay_minutes >= REFUND_DELAY_MINUTES
     now = clock.now()
     for booking in stranded:
         itinerary = plan.itineraries[booking.party.booking_id]
@@ -116,7 +114,7 @@ def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], p
                         added_at=now,
                     )
                 )
-        cases.append(_case(cause, flight, booking, itinerary, refund))
+        cases.append(_case(cause, flight, booking, itinerary))
     Segment.objects.filter(id__in=replaced_ids).end(SegmentStatus.REPLACED, at=now)
     Segment.objects.filter(id__in=cancelled_ids).end(SegmentStatus.CANCELLED, at=now)
     inventory.release(released)
@@ -125,9 +123,7 @@ def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], p
     return Reaccommodation.objects.bulk_create(cases)
 
 
-def _case(
-    cause: EventFacts, flight: Flight, booking: StrandedBooking, itinerary: Itinerary | None, refund: bool
-) -> Reaccommodation:
+def _case(cause: EventFacts, flight: Flight, booking: StrandedBooking, itinerary: Itinerary | None) -> Reaccommodation:
     new = _legs_of_segments(booking.kept) + _legs_of_itinerary(itinerary) if itinerary else []
     return Reaccommodation(
         event_id=cause.id,
@@ -141,5 +137,4 @@ def _case(
         old=Leg.as_json(_legs_of_segments(booking.journey)),
         new=Leg.as_json(new),
         arrival_delay_minutes=delay_minutes(booking.party, itinerary.arrival) if itinerary else None,
-        refund_allowed=refund,
     )
