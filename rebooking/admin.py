@@ -19,7 +19,7 @@ from .choices import refund
 from .manual import alternatives, choose_itinerary
 from .models import CaseStatus, Reaccommodation
 from .refusals import DecisionError
-from .selectors import refund_ground
+from .selectors import refund_refused
 
 
 def _journey(legs: list[dict]) -> str:
@@ -85,10 +85,9 @@ class ReaccommodationAdmin(admin.ModelAdmin):
 
     @admin.display(description="refund (Art. 8)")
     def refund_right(self, case: Reaccommodation) -> str:
-        try:
-            refund_ground(case.booking_id)
-        except DecisionError as exc:
-            return f"not open: {exc}"
+        refused = refund_refused(case.booking_id)
+        if refused is not None:
+            return f"not open: {refused}"
         return "open: the passengers may choose a refund (action “Refund the selected bookings”)"
 
     @admin.action(description="Refund the selected bookings (Art. 8)", permissions=["change"])

@@ -26,7 +26,7 @@ from .choices import REFUND, decide, open_itinerary_choices, refund
 from .models import CaseStatus, Reaccommodation
 from .passenger_access import booking_for
 from .refusals import DecisionError
-from .selectors import refund_ground
+from .selectors import refund_refused
 
 
 class BookingThrottle(ClientRateThrottle):
@@ -94,7 +94,7 @@ def describe(case: Reaccommodation) -> dict[str, Any]:
     """The passenger's view of a case (a few queries: the flights, and the refund right of the booking now)."""
     ids = {leg["flight_id"] for leg in case.old + case.new}
     flights = Flight.objects.in_bulk(ids)
-    refund_allowed = _refund_allowed(case.booking_id)
+    refund_allowed = refund_refused(case.booking_id) is None
     return {
         "locator": case.booking.locator,
         "status": case.status,
@@ -106,14 +106,6 @@ def describe(case: Reaccommodation) -> dict[str, Any]:
         "refund_allowed": refund_allowed,
         "choices": open_itinerary_choices(case) + ([REFUND] if refund_allowed else []),
     }
-
-
-def _refund_allowed(booking_id: int) -> bool:
-    try:
-        refund_ground(booking_id)
-    except DecisionError:
-        return False
-    return True
 
 
 class _CaseView(PublicAPIView):

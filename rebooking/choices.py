@@ -79,7 +79,7 @@ def refund(*, booking_id: int, by: str = "passenger") -> Reaccommodation:
     case.decided_at, case.decided_by = now, by
     case.save()
     publish(
-        PassengerRefunded(**_facts(case, ground.flight, by), released=_legs(ground.released)),
+        PassengerRefunded(**_facts(case, ground.flight, by), released=Leg.of_segments(ground.released)),
         flight_id=ground.flight.id,
         caused_by=ground.event.facts,
     )
@@ -102,12 +102,8 @@ def _refund_case(booking: Booking, ground: RefundGround) -> Reaccommodation:
         priority_class=priority_class(on_flight.cabin, travellers),
         disruption_airport_id=ground.flight.origin_id,
         available_from=ground.flight.estimated_departure,
-        old=Leg.as_json(_legs(ground.journey)),
+        old=Leg.as_json(Leg.of_segments(ground.journey)),
     )
-
-
-def _legs(segments: tuple[Segment, ...]) -> list[Leg]:
-    return [Leg.on(s.flight_id, str(s.flight.ref), s.cabin) for s in segments]
 
 
 def _facts(case: Reaccommodation, flight: Flight, by: str) -> dict[str, Any]:

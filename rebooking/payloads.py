@@ -7,14 +7,17 @@ and every leg anywhere in rebooking (payloads and the cases' ``old``/``new`` jou
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any, ClassVar, Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from events.contracts import EventPayload, Moment, Part
 from events.types import EventType
 from flights.models import Cabin, Flight
 
 from .models import CaseStatus, Cause, Reaccommodation
+
+if TYPE_CHECKING:
+    from passengers.models import Segment
 
 
 class Leg(Part):
@@ -31,6 +34,11 @@ class Leg(Part):
     def on(cls, flight_id: int, designator: str, cabin: str) -> Leg:
         """The leg on flight ``flight_id`` (``designator``) in ``cabin``."""
         return cls(flight_id=flight_id, flight=designator, cabin=Cabin(cabin))
+
+    @classmethod
+    def of_segments(cls, segments: Iterable[Segment]) -> list[Leg]:
+        """The legs of a journey's segments (their flights selected with them)."""
+        return [cls.on(s.flight_id, str(s.flight.ref), s.cabin) for s in segments]
 
     @staticmethod
     def as_json(legs: Sequence[Leg]) -> list[dict[str, Any]]:

@@ -203,6 +203,15 @@ def refund_ground(booking_id: int) -> RefundGround:
     )
 
 
+def refund_refused(booking_id: int) -> DecisionError | None:
+    """Why the booking may not choose a refund now, or None when it may (see :func:`refund_ground`)."""
+    try:
+        refund_ground(booking_id)
+    except DecisionError as refused:
+        return refused
+    return None
+
+
 def _flight_facts(relation: str) -> tuple[str, ...]:
     return relation, f"{relation}__origin", f"{relation}__destination", f"{relation}__carrier"
 

@@ -66,7 +66,7 @@ def _payload(
                 case_by_booking[booking.party.booking_id],
                 locator=booking.party.locator,
                 passenger_ids=booking.party.passenger_ids,
-                previous=_legs_of_segments(booking.replaced),
+                previous=Leg.of_segments(booking.replaced),
                 new=_legs_of_itinerary(itinerary),
                 first_departure=itinerary.legs[0].flight.departure if itinerary else None,
             )
@@ -78,10 +78,6 @@ def _payload(
         optimal=plan.stats.optimal,
         parties=parties,
     )
-
-
-def _legs_of_segments(segments: tuple[Segment, ...]) -> list[Leg]:
-    return [Leg.on(s.flight_id, str(s.flight.ref), s.cabin) for s in segments]
 
 
 def _legs_of_itinerary(itinerary: Itinerary | None) -> list[Leg]:
@@ -124,7 +120,7 @@ def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], p
 
 
 def _case(cause: EventFacts, flight: Flight, booking: StrandedBooking, itinerary: Itinerary | None) -> Reaccommodation:
-    new = _legs_of_segments(booking.kept) + _legs_of_itinerary(itinerary) if itinerary else []
+    new = Leg.of_segments(booking.kept) + _legs_of_itinerary(itinerary) if itinerary else []
     return Reaccommodation(
         event_id=cause.id,
         booking_id=booking.party.booking_id,
@@ -134,7 +130,7 @@ def _case(cause: EventFacts, flight: Flight, booking: StrandedBooking, itinerary
         priority_class=booking.party.priority,
         disruption_airport_id=booking.party.origin,
         available_from=booking.party.available_from,
-        old=Leg.as_json(_legs_of_segments(booking.journey)),
+        old=Leg.as_json(Leg.of_segments(booking.journey)),
         new=Leg.as_json(new),
         arrival_delay_minutes=delay_minutes(booking.party, itinerary.arrival) if itinerary else None,
     )

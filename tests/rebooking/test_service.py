@@ -17,7 +17,7 @@ from rebooking.choices import decide
 from rebooking.manual import alternatives, choose_itinerary
 from rebooking.models import Reaccommodation
 from rebooking.refusals import DecisionError, Refusal
-from rebooking.selectors import refund_ground
+from rebooking.selectors import refund_refused
 from tests.support.flows import handle
 from tests.support.scenarios import DAY
 from tests.support.scenarios import load_network as _load
@@ -44,11 +44,8 @@ def _case(locator: str) -> Reaccommodation:
 
 def _refund_refusal(locator: str) -> Refusal | None:
     """Why the booking may not choose a refund now (None: it may)."""
-    try:
-        refund_ground(_case(locator).booking_id)
-    except DecisionError as exc:
-        return exc.reason
-    return None
+    refused = refund_refused(_case(locator).booking_id)
+    return None if refused is None else refused.reason
 
 
 @pytest.fixture
