@@ -26,7 +26,7 @@ class ErrorDetailSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False,
         help_text="Machine-readable detail of a refusal, when the code is general (a refused choice: "
-        "delay_under_300_minutes, no_regime, already_refunded, choice_not_open).",
+        "delay_under_300_minutes, no_regime, already_refunded, choice_not_open, journey_changed).",
     )
 
 

@@ -166,7 +166,7 @@ class ReaccommodationChoiceView(_CaseView):
             409: OpenApiResponse(
                 ErrorSerializer,
                 description="That choice is not open now; `reason` says why (e.g. `delay_under_300_minutes`, "
-                "`no_regime`, `already_refunded`, `choice_not_open`)",
+                "`no_regime`, `already_refunded`, `choice_not_open`, `journey_changed`)",
             ),
         },
     )

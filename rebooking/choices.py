@@ -12,7 +12,7 @@ from django.db import transaction
 from airline import clock
 from events.services import publish
 from flights.models import Flight
-from passengers.models import Booking, Passenger, Segment, SegmentStatus
+from passengers.models import Booking, Passenger, SegmentStatus
 
 from . import inventory
 from .domain import Traveller, priority_class
@@ -73,7 +73,10 @@ def refund(*, booking_id: int, by: str = "passenger") -> Reaccommodation:
     size = Passenger.objects.filter(booking_id=booking_id).count()
     case = ground.case or _refund_case(booking, ground)
     now = clock.now()
-    Segment.objects.filter(id__in=[s.id for s in ground.released]).end(SegmentStatus.CANCELLED, at=now)
+    try:
+        inventory.end_active([s.id for s in ground.released], SegmentStatus.CANCELLED, at=now)
+    except inventory.JourneyChanged as exc:
+        raise DecisionError(Refusal.JOURNEY_CHANGED, f"the journey changed meanwhile ({exc}); try again") from exc
     inventory.release(inventory.seats_for(((s.flight_id, s.cabin) for s in ground.released), size))
     case.status = CaseStatus.REFUNDED
     case.decided_at, case.decided_by = now, by

@@ -13,7 +13,7 @@ from django.db import transaction
 from airline import clock
 from events.services import publish
 from flights.models import Flight
-from passengers.models import Passenger, Segment, SegmentStatus
+from passengers.models import Booking, Passenger, Segment, SegmentStatus
 from passengers.selectors import ticketed_arrivals
 
 from . import inventory
@@ -75,6 +75,7 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
 
     Raises :class:`DecisionError` and changes nothing when it is not, or when a concurrent change took its seats.
     """
+    Booking.objects.select_for_update().get(pk=case.booking_id)  # one decision of a booking at a time
     case = Reaccommodation.objects.select_for_update().select_related("booking").get(pk=case.pk)
     if case.status == CaseStatus.REFUNDED:
         raise DecisionError(Refusal.ALREADY_REFUNDED, "the booking was refunded")
@@ -93,12 +94,14 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
     kept = _kept_count(case)
     previous = Leg.from_json(case.new[kept:]) if case.status in HOLDING else []
     now = clock.now()
-    _release_held(case, party.size, at=now)
     legs = [Leg.on(f.id, f.designator, c) for f, c in zip(chosen.flights, cabins, strict=True)]
     try:
+        _release_held(case, party.size, at=now)
         inventory.hold(inventory.seats_for(((leg.flight_id, leg.cabin) for leg in legs), party.size))
     except inventory.SeatConflict as exc:
         raise DecisionError(Refusal.SEATS_TAKEN, f"the seats were taken meanwhile ({exc}); choose again") from exc
+    except inventory.JourneyChanged as exc:
+        raise DecisionError(Refusal.JOURNEY_CHANGED, f"the journey changed meanwhile ({exc}); look again") from exc
     Segment.objects.bulk_create(
         Segment(
             booking_id=case.booking_id, position=kept + 1 + i, flight_id=leg.flight_id, cabin=leg.cabin, added_at=now
@@ -136,5 +139,5 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
 def _release_held(case: Reaccommodation, size: int, *, at: dt.datetime) -> None:
     """End the segments the case's new itinerary holds and give their seats back."""
     held = _held_segments(case)
-    Segment.objects.filter(id__in=[s.id for s in held]).end(SegmentStatus.CANCELLED, at=at)
+    inventory.end_active([s.id for s in held], SegmentStatus.CANCELLED, at=at)
     inventory.release(inventory.seats_for(((s.flight_id, s.cabin) for s in held), size))

@@ -24,6 +24,8 @@ class Refusal(StrEnum):
     """The itinerary an operator chose breaks a rebooking rule now (times, horizon, cabins or seats)."""
     SEATS_TAKEN = "seats_taken"
     """The seats of the chosen itinerary were taken meanwhile by a concurrent change."""
+    JOURNEY_CHANGED = "journey_changed"
+    """A concurrent change (rebooking, another choice) rewrote the journey meanwhile: look again."""
 
 
 class DecisionError(ValueError):

@@ -85,7 +85,8 @@ def _legs_of_itinerary(itinerary: Itinerary | None) -> list[Leg]:
 
 
 def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], plan: Plan) -> list[Reaccommodation]:
-    """Release replaced seats, hold new ones, rewrite the journeys and record the cases, in bulk."""
+    """Release replaced seats, hold new ones, rewrite the journeys and record the cases, in bulk. A journey that
+    changed while the plan was made (a refund, an operator) raises: the delivery is retried with a new plan."""
     released: inventory.SeatTally = Counter()
     held: inventory.SeatTally = Counter()
     replaced_ids: list[int] = []
@@ -111,8 +112,8 @@ def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], p
                     )
                 )
         cases.append(_case(cause, flight, booking, itinerary))
-    Segment.objects.filter(id__in=replaced_ids).end(SegmentStatus.REPLACED, at=now)
-    Segment.objects.filter(id__in=cancelled_ids).end(SegmentStatus.CANCELLED, at=now)
+    inventory.end_active(replaced_ids, SegmentStatus.REPLACED, at=now)
+    inventory.end_active(cancelled_ids, SegmentStatus.CANCELLED, at=now)
     inventory.release(released)
     inventory.hold(held)
     Segment.objects.bulk_create(new_segments)

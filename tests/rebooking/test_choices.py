@@ -11,11 +11,13 @@ from events.models import Event
 from events.types import EventType
 from flights.services import cancel_flight, delay_flight
 from passengers.models import Booking, Passenger, Segment
+from rebooking import choices
 from rebooking.choices import decide, refund
 from rebooking.models import Reaccommodation
 from rebooking.outcomes import reaccommodations_section
 from rebooking.payloads import ReaccommodatedParty
 from rebooking.refusals import DecisionError
+from rebooking.selectors import RefundGround
 from tests.rebooking import test_service
 from tests.rebooking.test_service import DAY, _booking, _flight, _get, _handle, _load
 
@@ -176,3 +178,21 @@ def test_a_refund_case_is_never_told_as_a_reaccommodation(hub) -> None:
     case = refund(booking_id=_booking_id("AAAAAA"))
     with pytest.raises(ValueError, match="records a refund"):
         ReaccommodatedParty.of(case, locator="AAAAAA", passenger_ids=[], previous=[], new=[], first_departure=None)
+
+
+def test_a_refund_that_finds_its_journey_changed_meanwhile_changes_nothing(hub, monkeypatch) -> None:
+    _handle(cancel_flight(flight=_get("100"), reason="TECH"))
+    real_ground = choices.refund_ground
+
+    def ground_then_a_concurrent_rebooking(booking_id: int) -> RefundGround:
+        ground = real_ground(booking_id)
+        Segment.objects.filter(id=ground.released[0].id).update(status="replaced")  # and gave its seat back
+        return ground
+
+    monkeypatch.setattr(choices, "refund_ground", ground_then_a_concurrent_rebooking)
+    with pytest.raises(DecisionError) as refused:
+        refund(booking_id=_booking_id("AAAAAA"))
+    assert refused.value.reason == "journey_changed"
+    assert Reaccommodation.objects.get(booking__locator="AAAAAA").status == "rebooked"
+    assert _get("102").booked_y == 3, "no seat given back twice"
+    assert _choices() == []

@@ -13,6 +13,7 @@ from events.runner import run_delivery
 from flights.models import Flight
 from flights.services import cancel_flight, delay_flight
 from passengers.models import Segment
+from rebooking import inventory, services
 from rebooking.choices import decide
 from rebooking.manual import alternatives, choose_itinerary
 from rebooking.models import Reaccommodation
@@ -212,3 +213,21 @@ def test_an_operator_moving_a_rebooked_party_releases_its_flight_and_says_so(hub
     (party,) = told.payload["parties"]
     assert [leg["flight_id"] for leg in party["removed"]] == [held]
     assert [leg["flight_id"] for leg in party["added"]] == [other.id]
+
+
+def test_a_journey_changed_while_the_plan_was_made_changes_nothing_and_is_retried(hub, monkeypatch) -> None:
+    event = cancel_flight(flight=_get("100"), reason="TECH")
+    real_plan = services.reaccommodate
+
+    def plan_then_a_refund(*args: Any, **kwargs: Any) -> Any:
+        plan = real_plan(*args, **kwargs)
+        Segment.objects.filter(booking__locator="AAAAAA", status="active").update(status="cancelled")
+        return plan
+
+    monkeypatch.setattr(services, "reaccommodate", plan_then_a_refund)
+    with pytest.raises(inventory.JourneyChanged):
+        handle(event, "rebooking")
+    assert not Reaccommodation.objects.exists()
+    assert (_get("100").booked_y, _get("102").booked_y) == (4, 1), "no seat released or held"
+    monkeypatch.setattr(services, "reaccommodate", real_plan)
+    assert handle(event, "rebooking")["parties"] == 3, "the retry plans without the refunded booking"
