@@ -1,7 +1,10 @@
-"""One error shape for the whole API: ``{"error": {"code": "...", "message": "..."}}``.
+"""One error shape for the whole API: ``{"error": {"code": "...", "message": "...", "reason": "..."}}``.
 
-The exception handler keeps DRF's status codes and headers (``Allow`` on 405, ``Retry-After`` on 429) and
-rewrites only the body, so DRF's own errors and the API's take the same shape.
+``reason`` is there only when an exception carries one (a ``reason`` attribute): a machine-readable detail
+of a refusal whose ``code`` is general, e.g. a passenger's choice refused (409 ``choice_not_allowed``,
+reason ``delay_under_300_minutes``). The exception handler keeps DRF's status codes and headers (``Allow``
+on 405, ``Retry-After`` on 429) and rewrites only the body, so DRF's own errors and the API's take the same
+shape.
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ class ErrorDetailSerializer(serializers.Serializer):
         "method_not_allowed, throttled, …"
     )
     message = serializers.CharField(help_text="Human-readable explanation, in English.")
+    reason = serializers.CharField(
+        required=False,
+        help_text="Machine-readable detail of a refusal, when the code is general (a refused choice: "
+        "delay_under_300_minutes, no_regime, already_refunded, choice_not_open, journey_changed).",
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -32,7 +40,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's exception handler with the body in the API's error shape (None for non-API exceptions: a 500)."""
     response = drf_exception_handler(exc, context)
     if response is not None:
-        response.data = {"error": _describe(response.data)}
+        error = _describe(response.data)
+        reason = getattr(exc, "reason", None)
+        response.data = {"error": {**error, "reason": str(reason)} if reason else error}
     return response
 
 

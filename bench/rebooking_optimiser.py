@@ -114,6 +114,7 @@ def affected_parties(
                     destination=destination,
                     available_from=available,
                     scheduled_arrival=scheduled_arrival,
+                    event_time=DAY0,  # known at midnight, before any flight of day 0 leaves
                 )
             )
             total += size

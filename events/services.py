@@ -6,6 +6,8 @@ import uuid
 
 from django.db import connection, transaction
 
+from airline import clock
+
 from . import registry
 from .contracts import EventFacts, EventPayload
 from .dispatch import dispatch_on_commit
@@ -38,6 +40,7 @@ def publish(
         type=event_type,
         version=payload.version,
         payload=payload.as_json(),
+        occurred_at=clock.now(),
         flight_id=flight_id,
         caused_by_id=caused_by.id if caused_by else None,
         root_id=caused_by.root_id if caused_by else event_id,

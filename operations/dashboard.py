@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
+from airline import clock
 from events.models import Delivery, DeliveryStatus, Event
 from events.selectors import disruptions, status_of_annotated
 from lodging.models import UnaccommodatedStay
@@ -26,7 +26,7 @@ class Queue:
 
 
 def _today() -> dt.datetime:
-    return timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    return clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def todays_disruptions() -> list[dict[str, Any]]:

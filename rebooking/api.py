@@ -1,9 +1,15 @@
-"""Passengers' choices on their reaccommodation (REST): see the new itinerary, accept, decline, or ask a refund."""
+"""Passengers' choices on their reaccommodation (REST): see the new itinerary, accept, decline, or ask a refund.
+
+A refund is open to every passenger of a flight cancelled or delayed 300 minutes or more where EU261 or UK261
+applies, with or without a reaccommodation case: the refund endpoint works for any such booking (it records
+the refund on a new case when the booking has none). A choice that is not open answers 409 with the reason.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, NotFound
@@ -14,18 +20,13 @@ from airline.api_base import PublicAPIView
 from airline.api_errors import ErrorSerializer
 from airline.throttling import ClientRateThrottle
 from flights.models import Flight
+from passengers.models import Booking
 
-from .manual import DecisionError, decide
+from .choices import REFUND, decide, open_itinerary_choices, refund
 from .models import CaseStatus, Reaccommodation
 from .passenger_access import booking_for
-
-CHOICES = {
-    CaseStatus.REBOOKED: ["accept", "decline"],
-    CaseStatus.ACCEPTED: ["decline"],
-    CaseStatus.DECLINED: ["accept"],
-    CaseStatus.UNPROTECTED: [],
-    CaseStatus.REFUNDED: [],
-}
+from .refusals import DecisionError
+from .selectors import refund_refused
 
 
 class BookingThrottle(ClientRateThrottle):
@@ -40,8 +41,14 @@ class BookingNotFound(NotFound):
 
 
 class ChoiceRefused(APIException):
+    """409: the choice is not open now; ``reason`` (a ``rebooking.refusals.Refusal``) says why."""
+
     status_code = 409
     default_code = "choice_not_allowed"
+
+    def __init__(self, refused: DecisionError) -> None:
+        super().__init__(str(refused))
+        self.reason = str(refused.reason)
 
 
 class CredentialsSerializer(serializers.Serializer):
@@ -65,7 +72,7 @@ class ReaccommodationSerializer(serializers.Serializer):
     old = LegSerializer(many=True)
     new = LegSerializer(many=True)
     arrival_delay_minutes = serializers.IntegerField(allow_null=True)
-    refund_allowed = serializers.BooleanField()
+    refund_allowed = serializers.BooleanField(help_text="A refund may be chosen now (the flight's state and law).")
     choices = serializers.ListField(child=serializers.CharField(), help_text="What the passenger may choose now.")
 
 
@@ -84,12 +91,10 @@ def _legs(legs: list[dict[str, Any]], flights: dict[int, Flight]) -> list[dict[s
 
 
 def describe(case: Reaccommodation) -> dict[str, Any]:
-    """The passenger's view of a case (one query for the flights)."""
+    """The passenger's view of a case (a few queries: the flights, and the refund right of the booking now)."""
     ids = {leg["flight_id"] for leg in case.old + case.new}
     flights = Flight.objects.in_bulk(ids)
-    choices = list(CHOICES[case.status])
-    if case.refund_allowed and case.status != CaseStatus.REFUNDED:
-        choices.append("refund")
+    refund_allowed = refund_refused(case.booking_id) is None
     return {
         "locator": case.booking.locator,
         "status": case.status,
@@ -98,26 +103,33 @@ def describe(case: Reaccommodation) -> dict[str, Any]:
         "old": _legs(case.old, flights),
         "new": _legs(case.new, flights),
         "arrival_delay_minutes": case.arrival_delay_minutes,
-        "refund_allowed": case.refund_allowed,
-        "choices": choices,
+        "refund_allowed": refund_allowed,
+        "choices": open_itinerary_choices(case) + ([REFUND] if refund_allowed else []),
     }
 
 
 class _CaseView(PublicAPIView):
     throttle_classes = [BookingThrottle]
 
-    def case(self, request: Request, locator: str) -> Reaccommodation:
+    def booking(self, request: Request, locator: str) -> Booking:
+        """The booking the locator and last name prove, or 404."""
         credentials = CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         booking = booking_for(locator, credentials.validated_data["last_name"])
-        case = (
-            Reaccommodation.objects.filter(booking=booking).select_related("booking", "disrupted_flight").first()
-            if booking
-            else None
-        )
+        if booking is None:
+            raise BookingNotFound
+        return booking
+
+    def case(self, booking: Booking) -> Reaccommodation:
+        """The booking's latest case, or 404."""
+        case = _cases().filter(booking=booking).first()
         if case is None:
             raise BookingNotFound
         return case
+
+
+def _cases() -> QuerySet[Reaccommodation]:
+    return Reaccommodation.objects.select_related("booking", "disrupted_flight").order_by("-created_at", "-id")
 
 
 _ERRORS = {
@@ -137,11 +149,12 @@ class ReaccommodationView(_CaseView):
         responses={200: ReaccommodationSerializer, **_ERRORS},
     )
     def post(self, request: Request, locator: str) -> Response:
-        return Response(describe(self.case(request, locator)))
+        return Response(describe(self.case(self.booking(request, locator))))
 
 
 class ReaccommodationChoiceView(_CaseView):
-    """Accept or decline the new itinerary, or ask for a refund (after a cancellation or a 300-minute delay)."""
+    """Accept or decline the new itinerary, or ask for a refund (after a cancellation or a 300-minute delay, where
+    EU261 or UK261 applies: also without a reaccommodation case)."""
 
     @extend_schema(
         operation_id="reaccommodation_choose",
@@ -150,13 +163,20 @@ class ReaccommodationChoiceView(_CaseView):
         responses={
             200: ReaccommodationSerializer,
             **_ERRORS,
-            409: OpenApiResponse(ErrorSerializer, description="That choice is not open for this case now"),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="That choice is not open now; `reason` says why (e.g. `delay_under_300_minutes`, "
+                "`no_regime`, `already_refunded`, `choice_not_open`, `journey_changed`)",
+            ),
         },
     )
     def post(self, request: Request, locator: str, choice: str) -> Response:
-        case = self.case(request, locator)
+        booking = self.booking(request, locator)
         try:
-            case = decide(case, choice=choice, by="passenger")
+            if choice == REFUND:
+                case = refund(booking_id=booking.id, by="passenger")
+            else:
+                case = decide(self.case(booking), choice=choice, by="passenger")
         except DecisionError as exc:
-            raise ChoiceRefused(str(exc)) from None
-        return Response(describe(Reaccommodation.objects.select_related("booking", "disrupted_flight").get(pk=case.pk)))
+            raise ChoiceRefused(exc) from None
+        return Response(describe(_cases().get(pk=case.pk)))

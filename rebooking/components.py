@@ -1,11 +1,12 @@
 """Split a reaccommodation problem into parties that are settled outright and independent components.
 
-A flight is *contended* when the parties that could use it might not all fit in their booked cabins:
-for some cabin c, the parties booked in c with a candidate on the flight outnumber its free c seats.
-Only contended flights need a capacity constraint.
+A flight is *contended* when the parties that could use it might not all fit in their floor cabins there
+(``Party.floor``: the booked cabin of that sector): for some cabin c, the parties whose floor on the flight is
+c and who have a candidate on it outnumber its free c seats. Only contended flights need a capacity
+constraint.
 
 Settling. A party whose best candidate (earliest arrival, fewest legs, designators) uses no contended flight
-takes it in its booked cabins: no choice can be better for that party on any criterion (protected, least
+takes it in its floor cabins: no choice can be better for that party on any criterion (protected, least
 delay, best tie-break rank, no upgrade), and it takes no seat anyone else could be short of. Its other
 candidates stop counting towards demand, which may settle more parties; this repeats to a fixpoint.
 
@@ -42,8 +43,8 @@ class Component:
         return sum(party.size for party in self.parties)
 
     def cabins_for(self, party: Party, flight: FlightOption) -> tuple[str, ...]:
-        """Cabins ``party`` may be given on ``flight``: a choice on contended flights, the booked one elsewhere."""
-        return party.cabins_on(flight) if flight.id in self.contended else (party.cabin,)
+        """Cabins ``party`` may be given on ``flight``: a choice on contended flights, its floor cabin elsewhere."""
+        return party.cabins_on(flight) if flight.id in self.contended else (party.floor(flight),)
 
 
 def split(
@@ -52,7 +53,7 @@ def split(
     """Settle what needs no optimisation and group the rest into independent components.
 
     ``candidates`` maps a party's booking id to its candidates, best first. Returns the settled choices (by
-    booking id, always candidate 0 in the booked cabins) and the components, smallest first. Parties without
+    booking id, always candidate 0 in the floor cabins) and the components, smallest first. Parties without
     candidates appear in neither: they are unprotected.
     """
     by_id = {party.booking_id: party for party in parties}
@@ -64,7 +65,7 @@ def split(
         if not newly:
             break
         for key in newly:
-            settled[key] = (0, (by_id[key].cabin,) * len(candidates[key][0].flights))
+            settled[key] = (0, tuple(by_id[key].floor(flight) for flight in candidates[key][0].flights))
             open_ids.discard(key)
     return settled, _components(by_id, candidates, open_ids, contended)
 
@@ -81,7 +82,7 @@ def _contended(
         party = parties[key]
         options = candidates[key] if key in open_ids else candidates[key][:1]
         for flight in {flight.id: flight for option in options for flight in option.flights}.values():
-            demand[flight.id, party.cabin] += party.size
+            demand[flight.id, party.floor(flight)] += party.size
             flights[flight.id] = flight
     return frozenset(
         flight_id for (flight_id, cabin), seats in demand.items() if seats > flights[flight_id].free(cabin)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 
 CABINS_LOWEST_FIRST = ("Y", "J", "F")
@@ -18,6 +18,8 @@ PREMIUM_CABINS = frozenset({"F", "J"})
 TIER_CLASSES = {"platinum": 3, "gold": 4, "silver": 5}
 LOWEST_CLASS = 6
 PRIORITY_CLASSES = tuple(range(1, LOWEST_CLASS + 1))
+DEPARTURE_MARGIN = timedelta(minutes=30)
+"""No flight departing less than this after the event is offered: it has left, or closed its check-in."""
 
 
 def priority_class(cabin: str, travellers: Iterable[Traveller]) -> int:
@@ -75,8 +77,10 @@ class Party:
 
     ``origin`` is the disruption point, ``available_from`` the earliest departure (cancelled: the cancelled
     flight's scheduled departure; misconnect: its new estimated arrival plus the connecting airport's MCT),
-    ``scheduled_arrival`` the original scheduled arrival at ``destination`` (the booking's final
-    destination), ``cabin`` the cabin booked on the first segment being replaced.
+    ``event_time`` when the disruption happened (for an operator's choice: now), ``scheduled_arrival`` the
+    arrival the booking was ticketed for at ``destination`` (its final destination), ``cabin`` the cabin booked
+    on the first segment being replaced, ``sector_cabins`` the cabin booked on each replaced segment by the
+    airport it departs from (POLICY "Cabins, per sector").
     """
 
     booking_id: int
@@ -87,12 +91,16 @@ class Party:
     destination: str
     available_from: datetime
     scheduled_arrival: datetime
+    event_time: datetime
+    sector_cabins: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if not self.travellers:
             raise ValueError(f"party {self.locator} has no travellers")
-        if self.cabin not in CABIN_LEVEL:
-            raise ValueError(f"party {self.locator}: unknown cabin {self.cabin!r}")
+        for cabin in (self.cabin, *self.sector_cabins.values()):
+            if cabin not in CABIN_LEVEL:
+                raise ValueError(f"party {self.locator}: unknown cabin {cabin!r}")
+        object.__setattr__(self, "sector_cabins", MappingProxyType(dict(self.sector_cabins)))
 
     @property
     def size(self) -> int:
@@ -109,9 +117,20 @@ class Party:
         """Priority class, 1 (highest) … 6."""
         return priority_class(self.cabin, self.travellers)
 
+    @property
+    def earliest_departure(self) -> datetime:
+        """The earliest first departure: the party's availability, and never less than ``DEPARTURE_MARGIN``
+        after the event."""
+        return max(self.available_from, self.event_time + DEPARTURE_MARGIN)
+
+    def floor(self, flight: FlightOption) -> str:
+        """The lowest cabin the party may fly on ``flight``: that of the replaced segment departing from the same
+        airport, else the cabin of the first replaced segment."""
+        return self.sector_cabins.get(flight.origin, self.cabin)
+
     def cabins_on(self, flight: FlightOption) -> tuple[str, ...]:
-        """Cabins of ``flight`` that can seat the whole party: the booked one or higher, lowest first."""
-        floor = CABIN_LEVEL[self.cabin]
+        """Cabins of ``flight`` that can seat the whole party: its floor cabin there or higher, lowest first."""
+        floor = CABIN_LEVEL[self.floor(flight)]
         return tuple(c for c in CABINS_LOWEST_FIRST if CABIN_LEVEL[c] >= floor and flight.free(c) >= self.size)
 
 
@@ -133,6 +152,16 @@ class Candidate:
         return self.arrival, len(self.flights), tuple(flight.designator for flight in self.flights)
 
 
+def sector_cabins(replaced: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The floor cabin per airport of the replaced segments, given as (origin airport, booked cabin): a new leg
+    from that airport is in that cabin or higher. Two replaced segments from one airport: the higher cabin."""
+    floors: dict[str, str] = {}
+    for airport, cabin in replaced:
+        if airport not in floors or CABIN_LEVEL[cabin] > CABIN_LEVEL[floors[airport]]:
+            floors[airport] = cabin
+    return floors
+
+
 def delay_minutes(party: Party, arrival: datetime) -> int:
     """Arrival delay at the final destination in whole minutes (floored).
 
@@ -142,9 +171,9 @@ def delay_minutes(party: Party, arrival: datetime) -> int:
     return int((arrival - party.scheduled_arrival).total_seconds() // 60)
 
 
-def upgrade_steps(party: Party, cabin: str) -> int:
-    """Cabin levels above the booked cabin (0 when seated in the booked cabin)."""
-    return CABIN_LEVEL[cabin] - CABIN_LEVEL[party.cabin]
+def upgrade_steps(party: Party, flight: FlightOption, cabin: str) -> int:
+    """Cabin levels above the party's floor cabin on ``flight`` (0 when seated in it)."""
+    return CABIN_LEVEL[cabin] - CABIN_LEVEL[party.floor(flight)]
 
 
 @dataclass(frozen=True)

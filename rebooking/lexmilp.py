@@ -14,10 +14,10 @@ Tie-break. POLICY breaks the remaining ties per itinerary by earliest arrival, t
 designator, which is exactly the order of a party's candidates (its rank). Across parties we minimise the
 sum of the protected parties' ranks; for a single party, or parties not competing for a seat, that is
 POLICY's rule exactly. Within the same stage, and strictly after it, we minimise the cabin upgrades
-(passengers × cabin levels above the booked one), keeping premium seats for later disruptions. One weighted
-objective ``W * rank + upgrades`` with ``W = 4 * passengers + 1`` preserves that lexicographic order: the
-upgrade term lies in [0, 4 * passengers] (at most two legs, two levels each), so lowering the rank sum by 1
-(it is an integer) always outweighs any change of upgrades.
+(passengers × cabin levels above the leg's floor cabin, the one booked on its sector), keeping premium seats
+for later disruptions. One weighted objective ``W * rank + upgrades`` with ``W = 4 * passengers + 1``
+preserves that lexicographic order: the upgrade term lies in [0, 4 * passengers] (at most two legs, two
+levels each), so lowering the rank sum by 1 (it is an integer) always outweighs any change of upgrades.
 
 Incumbent and shortcuts. The priority-greedy plan is the first incumbent. Before each stage, when the
 incumbent already reaches a bound no solution can beat (every passenger of the class protected, every one on
@@ -242,8 +242,9 @@ def _tie_break_stage(model: Model, fully_protected: set[int]) -> _Stage:
     coefficients = np.zeros(model.size)
     for column, (_, i) in enumerate(model.x):
         coefficients[column] = weight * i
-    for column, (g, _, cabin) in enumerate(model.y, start=len(model.x)):
-        coefficients[column] = model.party(g).size * upgrade_steps(model.party(g), cabin)
+    for column, (g, flight_id, cabin) in enumerate(model.y, start=len(model.x)):
+        party = model.party(g)
+        coefficients[column] = party.size * upgrade_steps(party, model.flights[flight_id], cabin)
     bound = 0
     for g, members in enumerate(model.groups):
         if model.party(g).priority in fully_protected:
@@ -254,4 +255,4 @@ def _tie_break_stage(model: Model, fully_protected: set[int]) -> _Stage:
 
 def _least_upgrades(model: Model, g: int, option: Candidate) -> int:
     party = model.party(g)
-    return sum(party.size * upgrade_steps(party, model.component.cabins_for(party, f)[0]) for f in option.flights)
+    return sum(party.size * upgrade_steps(party, f, model.component.cabins_for(party, f)[0]) for f in option.flights)

@@ -1,28 +1,30 @@
-"""Operator and passenger decisions on a reaccommodation case, validated by the same rules as the optimiser."""
+"""An operator's choice of itinerary for a reaccommodation case, validated by the same rules as the optimiser.
+
+"Now" is the project's clock (``airline.clock``): no itinerary departing earlier than 30 minutes from now is
+offered or accepted.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
+from airline import clock
 from events.services import publish
 from flights.models import Flight
-from passengers.models import Passenger, Segment, SegmentStatus
+from passengers.models import Booking, Passenger, Segment, SegmentStatus
+from passengers.selectors import ticketed_arrivals
 
 from . import inventory
-from .domain import Candidate, Party, Traveller, delay_minutes
+from .domain import Candidate, Party, Traveller, delay_minutes, sector_cabins
 from .models import CaseStatus, Cause, Reaccommodation
 from .payloads import Leg, PassengerReaccommodated, ReaccommodatedParty
-from .selectors import StrandedBooking, open_network
+from .refusals import DecisionError, Refusal
+from .selectors import StrandedBooking, open_network, refund_refusal_of
 
 # Statuses in which the case's new itinerary still holds seats.
 HOLDING = (CaseStatus.REBOOKED, CaseStatus.ACCEPTED, CaseStatus.DECLINED)
-
-
-class DecisionError(ValueError):
-    """A decision this case does not allow (nothing was changed)."""
 
 
 def _kept_count(case: Reaccommodation) -> int:
@@ -41,18 +43,21 @@ def _held_segments(case: Reaccommodation) -> list[Segment]:
 
 
 def party_for(case: Reaccommodation) -> Party:
-    """The party of the case as the optimiser saw it."""
+    """The party of the case as the optimiser saw it, deciding now."""
     passengers = Passenger.objects.filter(booking_id=case.booking_id).order_by("ref")
-    final = Flight.objects.get(id=case.old[-1]["flight_id"])
+    replaced = case.old[_kept_count(case) :]
+    flights = Flight.objects.in_bulk({leg["flight_id"] for leg in replaced})
     return Party(
         booking_id=case.booking_id,
         locator=case.booking.locator,
         travellers=tuple(Traveller(id=p.id, tier=p.tier, assistance=tuple(p.assistance)) for p in passengers),
-        cabin=case.old[_kept_count(case)]["cabin"],
+        cabin=replaced[0]["cabin"],
         origin=case.disruption_airport_id,
-        destination=final.destination_id,
+        destination=flights[replaced[-1]["flight_id"]].destination_id,
         available_from=case.available_from,
-        scheduled_arrival=final.scheduled_arrival,
+        scheduled_arrival=ticketed_arrivals([case.booking_id])[case.booking_id],
+        event_time=clock.now(),
+        sector_cabins=sector_cabins((flights[leg["flight_id"]].origin_id, leg["cabin"]) for leg in replaced),
     )
 
 
@@ -66,24 +71,37 @@ def alternatives(case: Reaccommodation) -> tuple[Party, tuple[Candidate, ...]]:
 
 @transaction.atomic
 def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: list[str], by: str) -> Reaccommodation:
-    """Move the case's party onto the given itinerary (an operator's choice), if it is a valid one now."""
+    """Move the case's party onto the given itinerary (an operator's choice), if it is a valid one now.
+
+    Raises :class:`DecisionError` and changes nothing when it is not, or when a concurrent change took its seats.
+    """
+    Booking.objects.select_for_update().get(pk=case.booking_id)  # one decision of a booking at a time
     case = Reaccommodation.objects.select_for_update().select_related("booking").get(pk=case.pk)
     if case.status == CaseStatus.REFUNDED:
-        raise DecisionError("the booking was refunded")
+        raise DecisionError(Refusal.ALREADY_REFUNDED, "the booking was refunded")
     party, candidates = alternatives(case)
     chosen = next((c for c in candidates if [f.id for f in c.flights] == flight_ids), None)
     if chosen is None:
-        raise DecisionError("that itinerary is not valid for this party now (rules, horizon or seats)")
+        raise DecisionError(
+            Refusal.ITINERARY_NOT_VALID, "that itinerary is not valid for this party now (rules, horizon or seats)"
+        )
     if len(cabins) != len(chosen.flights) or any(
         cabin not in allowed for cabin, allowed in zip(cabins, chosen.cabins, strict=False)
     ):
-        raise DecisionError("a cabin is lower than booked or has no room for the whole party")
+        raise DecisionError(
+            Refusal.ITINERARY_NOT_VALID, "a cabin is lower than booked or has no room for the whole party"
+        )
     kept = _kept_count(case)
     previous = Leg.from_json(case.new[kept:]) if case.status in HOLDING else []
-    _release_held(case, party.size)
+    now = clock.now()
     legs = [Leg.on(f.id, f.designator, c) for f, c in zip(chosen.flights, cabins, strict=True)]
-    inventory.hold(inventory.seats_for(((leg.flight_id, leg.cabin) for leg in legs), party.size))
-    now = timezone.now()
+    try:
+        _release_held(case, party.size, at=now)
+        inventory.hold(inventory.seats_for(((leg.flight_id, leg.cabin) for leg in legs), party.size))
+    except inventory.SeatConflict as exc:
+        raise DecisionError(Refusal.SEATS_TAKEN, f"the seats were taken meanwhile ({exc}); choose again") from exc
+    except inventory.JourneyChanged as exc:
+        raise DecisionError(Refusal.JOURNEY_CHANGED, f"the journey changed meanwhile ({exc}); look again") from exc
     Segment.objects.bulk_create(
         Segment(
             booking_id=case.booking_id, position=kept + 1 + i, flight_id=leg.flight_id, cabin=leg.cabin, added_at=now
@@ -93,9 +111,9 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
     case.new = case.old[:kept] + Leg.as_json(legs)
     case.status = CaseStatus.REBOOKED
     case.arrival_delay_minutes = delay_minutes(party, chosen.arrival)
-    case.decided_at, case.decided_by = timezone.now(), by
+    case.decided_at, case.decided_by = now, by
     case.save(update_fields=["new", "status", "arrival_delay_minutes", "decided_at", "decided_by"])
-    flight = case.disrupted_flight
+    flight = Flight.objects.select_related("origin", "destination", "carrier").get(pk=case.disrupted_flight_id)
     moved = ReaccommodatedParty.of(
         case,
         locator=case.booking.locator,
@@ -106,7 +124,11 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
     )
     publish(
         PassengerReaccommodated.of(
-            flight, disruption=case.event.type, refund_allowed=case.refund_allowed, optimal=False, parties=[moved]
+            flight,
+            disruption=case.event.type,
+            refund_allowed=refund_refusal_of(flight) is None,
+            optimal=False,
+            parties=[moved],
         ),
         flight_id=flight.id,
         caused_by=case.event.facts,
@@ -114,33 +136,8 @@ def choose_itinerary(case: Reaccommodation, *, flight_ids: list[int], cabins: li
     return case
 
 
-def _release_held(case: Reaccommodation, size: int) -> None:
+def _release_held(case: Reaccommodation, size: int, *, at: dt.datetime) -> None:
+    """End the segments the case's new itinerary holds and give their seats back."""
     held = _held_segments(case)
-    Segment.objects.filter(id__in=[s.id for s in held]).end(SegmentStatus.CANCELLED, at=timezone.now())
+    inventory.end_active([s.id for s in held], SegmentStatus.CANCELLED, at=at)
     inventory.release(inventory.seats_for(((s.flight_id, s.cabin) for s in held), size))
-
-
-@transaction.atomic
-def decide(case: Reaccommodation, *, choice: str, by: str = "passenger") -> Reaccommodation:
-    """Record a passenger's choice: ``accept`` or ``decline`` the new itinerary, or ask for a ``refund``.
-
-    A refund (allowed after a cancellation or a delay of 300 minutes or more) releases the seats held.
-    """
-    case = Reaccommodation.objects.select_for_update().get(pk=case.pk)
-    allowed: dict[str, Any] = {
-        "accept": (CaseStatus.REBOOKED, CaseStatus.DECLINED),
-        "decline": (CaseStatus.REBOOKED, CaseStatus.ACCEPTED),
-        "refund": (CaseStatus.REBOOKED, CaseStatus.ACCEPTED, CaseStatus.DECLINED, CaseStatus.UNPROTECTED),
-    }
-    if choice not in allowed:
-        raise DecisionError(f"unknown choice {choice!r}")
-    if case.status not in allowed[choice]:
-        raise DecisionError(f"cannot {choice} a case that is {case.status}")
-    if choice == "refund":
-        if not case.refund_allowed:
-            raise DecisionError("a refund is offered after a cancellation or a delay of 300 minutes or more")
-        _release_held(case, Passenger.objects.filter(booking_id=case.booking_id).count())
-    case.status = {"accept": CaseStatus.ACCEPTED, "decline": CaseStatus.DECLINED, "refund": CaseStatus.REFUNDED}[choice]
-    case.decided_at, case.decided_by = timezone.now(), by
-    case.save(update_fields=["status", "decided_at", "decided_by"])
-    return case

@@ -1,12 +1,12 @@
 """The integer model of one component: variables, structural rows, and plans encoded as vectors.
 
-Interchangeable parties — same size, class, booked cabin, original arrival and candidates (thus the same
-cabins on every flight) — form a *group* and share integer variables counting its parties, which removes
+Interchangeable parties — same size, class, booked cabins per sector, ticketed arrival and candidates (thus
+the same cabins on every flight) — form a *group* and share integer variables counting its parties, which removes
 the symmetry between them (passengers of one cancelled flight going to the same place mostly look alike).
 
 Variables. ``x[g,i]`` in [0, |g|]: parties of group g flying candidate i. ``y[g,f,c]`` in [0, |g|]: parties
-of g seated in cabin c of contended flight f (only cabins of the booked class or higher that seat a whole
-party). Rows: a group flies at most |g| candidates; on each contended flight of its candidates a group has
+of g seated in cabin c of contended flight f (only cabins of the party's floor class on f or higher that seat
+a whole party). Rows: a group flies at most |g| candidates; on each contended flight of its candidates a group has
 exactly as many cabin seats as parties flying it (sum_c y[g,f,c] = sum_{i uses f} x[g,i]); each cabin of a
 contended flight holds at most its free seats (sum_g size_g * y[g,f,c] <= free[f,c]). A J seat can thus
 hold a Y party but a Y seat never holds a J party: the cabins offered to a party are the nesting.
@@ -26,8 +26,8 @@ from .domain import CABIN_LEVEL, Candidate, FlightOption, Party
 
 class Model:
     """The columns (``x`` then ``y``; per column its upper ``bound`` and the priority ``column_class`` of its
-    group), the structural rows (``rows`` between ``lower`` and ``upper``; row g is group g's row) and the
-    encoding of plans of a component."""
+    group), the structural rows (``rows`` between ``lower`` and ``upper``; row g is group g's row), the
+    contended ``flights`` by id and the encoding of plans of a component."""
 
     def __init__(self, component: Component) -> None:
         self.component = component
@@ -39,11 +39,11 @@ class Model:
         lower = [-math.inf] * len(rows)
         upper = [float(len(members)) for members in self.groups]
         seated: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
-        flights: dict[int, FlightOption] = {}
+        self.flights: dict[int, FlightOption] = {}
         for g in range(len(self.groups)):
             party = self.party(g)
             for flight, indices in self._contended_users(g):
-                flights[flight.id] = flight
+                self.flights[flight.id] = flight
                 link = {self.x_column[g, i]: -1 for i in indices}
                 for cabin in party.cabins_on(flight):
                     column = len(self.x) + len(self.y)
@@ -58,7 +58,7 @@ class Model:
         self.bound = np.array([len(self.groups[g]) for g in column_group])
         self.column_class = np.array([self.party(g).priority for g in column_group])
         for (flight_id, cabin), row in seated.items():
-            free = flights[flight_id].free(cabin)
+            free = self.flights[flight_id].free(cabin)
             if sum(size * self.bound[column] for column, size in row.items()) > free:  # else never oversold
                 rows.append(row)
                 lower.append(-math.inf)
@@ -120,7 +120,7 @@ class Model:
         """Cabins per leg for one party of group ``g`` on candidate ``index``, taken from the group's pools."""
         party = self.party(g)
         return tuple(
-            pools[g, flight.id].pop() if flight.id in self.component.contended else party.cabin
+            pools[g, flight.id].pop() if flight.id in self.component.contended else party.floor(flight)
             for flight in self.options(g)[index].flights
         )
 
@@ -130,7 +130,8 @@ def _groups(component: Component) -> list[tuple[int, ...]]:
     by_key: dict[tuple, list[int]] = defaultdict(list)
     for k, (party, options) in enumerate(zip(component.parties, component.candidates, strict=True)):
         routes = tuple(tuple(flight.id for flight in option.flights) for option in options)
-        by_key[party.size, party.priority, party.cabin, party.scheduled_arrival, routes].append(k)
+        sectors = tuple(sorted(party.sector_cabins.items()))
+        by_key[party.size, party.priority, party.cabin, sectors, party.scheduled_arrival, routes].append(k)
 
     def locator(k: int) -> tuple[str, int]:
         return component.parties[k].locator, component.parties[k].booking_id

@@ -1,4 +1,4 @@
-"""Reaccommodation cases: one per booking per disruption, with the old and new journeys."""
+"""Reaccommodation cases: one per booking per disruption, with the old and new journeys, and refunds."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db.models import Q
 class Cause(models.TextChoices):
     CANCELLED = "cancelled", "Flight cancelled"
     MISCONNECT = "misconnect", "Missed connection"
+    REFUND = "refund", "Refund chosen (no reaccommodation was made)"
 
 
 class CaseStatus(models.TextChoices):
@@ -20,9 +21,12 @@ class CaseStatus(models.TextChoices):
 
 
 class Reaccommodation(models.Model):
-    """What rebooking decided for one booking disrupted by one event.
+    """What rebooking decided for one booking disrupted by one event, and what the passengers chose.
 
-    ``old``/``new`` are whole journeys: lists of ``{"flight_id", "flight", "cabin"}`` in travel order.
+    ``old``/``new`` are whole journeys: lists of ``{"flight_id", "flight", "cabin"}`` in travel order. A
+    passenger of a disrupted flight who needed no reaccommodation (or chose before rebooking ran) and asks
+    for a refund gets a case of cause ``refund``, status ``refunded`` and no ``new`` journey. Whether a refund
+    may be chosen is not stored: it follows the disrupted flight as it is now (``rebooking.refund_right``).
     """
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="reaccommodations")
@@ -36,7 +40,6 @@ class Reaccommodation(models.Model):
     old = models.JSONField()
     new = models.JSONField(default=list, blank=True)
     arrival_delay_minutes = models.IntegerField(null=True, blank=True)
-    refund_allowed = models.BooleanField(default=False, help_text="Delay of 300 min or more, or cancelled (Art. 8).")
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True, help_text="When the passenger or an operator chose.")
     decided_by = models.CharField(max_length=150, blank=True, help_text="'passenger' or the operator's username.")

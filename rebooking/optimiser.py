@@ -3,8 +3,8 @@
 Objective, compared lexicographically: for priority class 1, then 2, … 6, first the most passengers
 protected, then the least total arrival delay of those protected (minutes, summed over passengers, not
 clamped: an early arrival counts negative); then the tie-break (see ``lexmilp``). Constraints: a party flies
-one candidate or none, all its passengers together, each leg in a cabin of the booked class or higher; no
-cabin holds more passengers than its free seats.
+one candidate or none, all its passengers together, each leg in a cabin of its sector's booked class or
+higher (``Party.floor``); no cabin holds more passengers than its free seats.
 
 Pipeline: search every party's candidates; settle parties that need no optimisation and split the rest into
 independent components (``components``); per component, smallest first, start from the priority-greedy plan

@@ -23,8 +23,9 @@ def _normalise(name: str) -> bytes:
 
 
 def booking_for(locator: str, last_name: str) -> Booking | None:
-    """The booking if ``last_name`` is one of its passengers' last names; None for any mismatch."""
-    booking = Booking.objects.filter(locator=locator.strip().upper()[:6]).prefetch_related("passengers").first()
+    """The booking if ``locator`` is exactly its locator (case and surrounding spaces aside) and ``last_name`` one
+    of its passengers' last names; None for any mismatch."""
+    booking = Booking.objects.filter(locator=locator.strip().upper()).prefetch_related("passengers").first()
     names = [p.last_name for p in booking.passengers.all()] if booking else [_NOBODY]
     offered = _normalise(last_name)
     matched = False

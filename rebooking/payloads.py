@@ -7,14 +7,17 @@ and every leg anywhere in rebooking (payloads and the cases' ``old``/``new`` jou
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from events.contracts import EventPayload, Moment, Part
 from events.types import EventType
 from flights.models import Cabin, Flight
 
 from .models import CaseStatus, Cause, Reaccommodation
+
+if TYPE_CHECKING:
+    from passengers.models import Segment
 
 
 class Leg(Part):
@@ -32,6 +35,11 @@ class Leg(Part):
         """The leg on flight ``flight_id`` (``designator``) in ``cabin``."""
         return cls(flight_id=flight_id, flight=designator, cabin=Cabin(cabin))
 
+    @classmethod
+    def of_segments(cls, segments: Iterable[Segment]) -> list[Leg]:
+        """The legs of a journey's segments (their flights selected with them)."""
+        return [cls.on(s.flight_id, str(s.flight.ref), s.cabin) for s in segments]
+
     @staticmethod
     def as_json(legs: Sequence[Leg]) -> list[dict[str, Any]]:
         """Legs as stored on a case's journey."""
@@ -41,6 +49,17 @@ class Leg(Part):
     def from_json(cls, legs: Sequence[dict[str, Any]]) -> list[Leg]:
         """Legs stored on a case's journey, read back."""
         return [cls.model_validate_json(json.dumps(leg)) for leg in legs]
+
+
+Stranding = Literal[Cause.CANCELLED, Cause.MISCONNECT]
+"""Why a party had to be reaccommodated (a refund case never is one)."""
+
+
+def _stranding(case: Reaccommodation) -> Stranding:
+    cause = Cause(case.cause)
+    if cause is Cause.REFUND:
+        raise ValueError(f"case {case.id} records a refund, not a reaccommodation")
+    return cause
 
 
 class ReaccommodatedParty(Part):
@@ -54,7 +73,7 @@ class ReaccommodatedParty(Part):
     """The booking's record locator."""
     passenger_ids: list[int]
     """Its passengers."""
-    cause: Cause
+    cause: Stranding
     """`cancelled`: the flight was cancelled; `misconnect`: the delay broke the connection."""
     status: CaseStatus
     """`rebooked` (a new itinerary holds seats) or `unprotected` (an operator must act)."""
@@ -92,7 +111,7 @@ class ReaccommodatedParty(Part):
             booking_id=case.booking_id,
             locator=locator,
             passenger_ids=list(passenger_ids),
-            cause=Cause(case.cause),
+            cause=_stranding(case),
             status=CaseStatus(case.status),
             disruption_airport=case.disruption_airport_id,
             available_from=case.available_from,
@@ -135,7 +154,8 @@ class PassengerReaccommodated(EventPayload):
     estimated_arrival: Moment
     """The disrupted flight's estimated arrival (at the connecting airport for misconnects)."""
     refund_allowed: bool
-    """A delay of 300 minutes or more, or a cancellation (Art. 8)."""
+    """The flight's passengers may choose a refund now: it is cancelled or delayed 300 minutes or more, and EU261
+    or UK261 applies (Art. 8)."""
     optimal: bool
     """The optimiser proved its plan optimal within its time limit (false for an operator's choice)."""
     parties: list[ReaccommodatedParty]

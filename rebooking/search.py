@@ -50,21 +50,22 @@ class Network:
         """Every valid itinerary for ``party``, best first (earliest arrival, fewest legs, designators).
 
         Valid: one or two flights, not cancelled, from the party's disruption point to its final destination;
-        first departure no earlier than ``available_from``; at a connection, the second departure no earlier
-        than the first arrival plus the connecting airport's MCT; last arrival at most 72 h after the
-        original scheduled arrival; every leg with a cabin of the booked class or higher that seats the
-        whole party.
+        first departure no earlier than ``available_from`` nor than 30 minutes after the event; at a
+        connection, the second departure no earlier than the first arrival plus the connecting airport's MCT;
+        last arrival at most 72 h after the ticketed arrival; every leg with a cabin that seats the whole
+        party, of its sector's booked class or higher (``Party.floor``).
         """
+        earliest = party.earliest_departure
         latest = party.scheduled_arrival + MAX_LATE_ARRIVAL
         found = [
             _candidate(party, latest, flight)
-            for flight in self._flights(party.origin, party.destination, party.available_from, latest)
+            for flight in self._flights(party.origin, party.destination, earliest, latest)
         ]
         for hub in self._origins_to.get(party.destination, ()):
             if hub in (party.origin, party.destination):
                 continue
             connection = timedelta(minutes=self._min_connection[hub])
-            for first in self._flights(party.origin, hub, party.available_from, latest):
+            for first in self._flights(party.origin, hub, earliest, latest):
                 onward = self._flights(hub, party.destination, first.arrival + connection, latest)
                 found.extend(_candidate(party, latest, first, second) for second in onward)
         return tuple(sorted(filter(None, found), key=Candidate.preference_key))

@@ -8,14 +8,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
+from airline import clock
+from events.models import Event
+from events.types import EventType
 from flights.models import Airport, Flight, FlightStatus
+from flights.selectors import regime_of
 from passengers.models import Passenger, Segment, SegmentStatus
-from passengers.selectors import bookings_on_flight_ids
+from passengers.selectors import bookings_on_flight_ids, ticketed_arrivals
 
-from .domain import FlightOption, Party, Traveller
-from .models import Cause
+from .domain import FlightOption, Party, Traveller, sector_cabins
+from .models import CaseStatus, Cause, Reaccommodation
+from .refund_right import refund_refusal
+from .refusals import DecisionError, Refusal
 from .search import MAX_LATE_ARRIVAL, Network
 
 
@@ -38,17 +43,20 @@ class StrandedBooking:
         return self.journey[self.replace_from :]
 
 
-def stranded_bookings(flight: Flight) -> list[StrandedBooking]:
-    """Everyone a cancelled flight strands, or every misconnect of a delayed one (three queries in all).
+def stranded_bookings(flight: Flight, *, event_time: dt.datetime) -> list[StrandedBooking]:
+    """Everyone a cancelled flight strands, or every misconnect of a delayed one (four queries in all).
 
     Cancelled: every booking on it, from its origin, available from its scheduled departure.
     Delayed: every booking whose next segment departs before the new estimated arrival plus the
     connecting airport's minimum connection time, from the connecting airport, available from then.
+    ``event_time`` is when the disruption happened: no flight departing earlier than 30 minutes after it
+    is offered. Each party's arrival delay and 72-hour horizon count from the arrival its booking was
+    ticketed for.
 
     Unlike the other subscribers, rebooking reads the journeys as they are now, not as of its event: it
     rewrites them, so it must start from what an earlier rebooking (or an operator) left.
     """
-    on_flight = bookings_on_flight_ids(flight.id, as_of=timezone.now())
+    on_flight = bookings_on_flight_ids(flight.id, as_of=clock.now())
     segments = (
         Segment.objects.filter(booking_id__in=on_flight, status=SegmentStatus.ACTIVE)
         .select_related("flight", "flight__origin", "flight__destination", "booking")
@@ -60,12 +68,21 @@ def stranded_bookings(flight: Flight) -> list[StrandedBooking]:
     passengers: dict[int, list[Passenger]] = defaultdict(list)
     for passenger in Passenger.objects.filter(booking_id__in=journeys).order_by("booking_id", "ref"):
         passengers[passenger.booking_id].append(passenger)
-    stranded = (_stranded(flight, tuple(journey), tuple(passengers[key])) for key, journey in journeys.items())
+    ticketed = ticketed_arrivals(journeys)
+    stranded = (
+        _stranded(flight, tuple(journey), tuple(passengers[key]), event_time=event_time, ticketed=ticketed[key])
+        for key, journey in journeys.items()
+    )
     return [booking for booking in stranded if booking is not None]
 
 
 def _stranded(
-    flight: Flight, journey: tuple[Segment, ...], passengers: tuple[Passenger, ...]
+    flight: Flight,
+    journey: tuple[Segment, ...],
+    passengers: tuple[Passenger, ...],
+    *,
+    event_time: dt.datetime,
+    ticketed: dt.datetime,
 ) -> StrandedBooking | None:
     index = next(i for i, segment in enumerate(journey) if segment.flight_id == flight.id)
     if flight.status == FlightStatus.CANCELLED:
@@ -77,16 +94,18 @@ def _stranded(
         if journey[index + 1].flight.estimated_departure >= available:
             return None
         cause, replace_from, airport = Cause.MISCONNECT, index + 1, flight.destination
-    final = journey[-1].flight
+    replaced = journey[replace_from:]
     party = Party(
         booking_id=journey[0].booking_id,
         locator=journey[0].booking.locator,
         travellers=tuple(Traveller(id=p.id, tier=p.tier, assistance=tuple(p.assistance)) for p in passengers),
-        cabin=journey[replace_from].cabin,
+        cabin=replaced[0].cabin,
         origin=airport.code,
-        destination=final.destination_id,
+        destination=journey[-1].flight.destination_id,
         available_from=available,
-        scheduled_arrival=final.scheduled_arrival,
+        scheduled_arrival=ticketed,
+        event_time=event_time,
+        sector_cabins=sector_cabins((s.flight.origin_id, s.cabin) for s in replaced),
     )
     return StrandedBooking(party=party, cause=cause, journey=journey, replace_from=replace_from, passengers=passengers)
 
@@ -98,7 +117,7 @@ def open_network(stranded: Iterable[StrandedBooking]) -> Network:
     for booking in stranded:
         for segment in booking.replaced:
             released[segment.flight_id, segment.cabin] += booking.party.size
-    earliest = min(b.party.available_from for b in stranded)
+    earliest = min(b.party.earliest_departure for b in stranded)
     latest = max(b.party.scheduled_arrival for b in stranded) + MAX_LATE_ARRIVAL
     flights = Flight.objects.filter(
         ~Q(status=FlightStatus.CANCELLED), estimated_departure__gte=earliest, estimated_departure__lte=latest
@@ -123,3 +142,95 @@ def _option(flight: Flight, released: dict[tuple[int, str], int]) -> FlightOptio
         arrival=flight.estimated_arrival,
         free_seats=free,
     )
+
+
+@dataclass(frozen=True)
+class RefundGround:
+    """Where a booking's refund is recorded: on ``case`` (None: a new case row for it), for ``flight`` and its
+    disruption ``event``. ``journey`` is the booking's active segments now, ``released`` those of them from that
+    flight on (not yet flown), whose seats the refund gives back."""
+
+    case: Reaccommodation | None
+    flight: Flight
+    event: Event
+    journey: tuple[Segment, ...]
+    released: tuple[Segment, ...]
+
+
+def refund_refusal_of(flight: Flight) -> Refusal | None:
+    """Why the passengers of ``flight`` may not choose a refund now (None: they may); reads its regime's facts
+    (origin, destination, carrier: select them with the flight)."""
+    return refund_refusal(
+        cancelled=flight.status == FlightStatus.CANCELLED, delay_minutes=flight.delay_minutes, regime=regime_of(flight)
+    )
+
+
+def refund_ground(booking_id: int) -> RefundGround:
+    """Where a refund of the booking is owed now (POLICY "Refund (Art. 8)"), or :class:`DecisionError`.
+
+    First the booking's latest case, when its disrupted flight gives the right now; else the first flight of
+    its journey now that gives it (a passenger with no case, or whose case came from another flight), on the
+    case of that flight's latest delay or cancellation if the booking has one, else on a new case row.
+    """
+    latest = (
+        Reaccommodation.objects.filter(booking_id=booking_id)
+        .select_related(*_flight_facts("disrupted_flight"), "event")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is not None and latest.status == CaseStatus.REFUNDED:
+        raise DecisionError(Refusal.ALREADY_REFUNDED, "the booking was refunded already")
+    journey = tuple(
+        Segment.objects.filter(booking_id=booking_id, status=SegmentStatus.ACTIVE)
+        .select_related(*_flight_facts("flight"))
+        .order_by("position")
+    )
+    refusals = []
+    if latest is not None:
+        refusal = refund_refusal_of(latest.disrupted_flight)
+        if refusal is None:
+            return RefundGround(latest, latest.disrupted_flight, latest.event, journey, _from_case(latest, journey))
+        refusals.append(refusal)
+    for segment in journey:
+        refusal = refund_refusal_of(segment.flight)
+        if refusal is None:
+            return _ground_on(booking_id, segment, journey)
+        refusals.append(refusal)
+    if Refusal.NO_REGIME in refusals:
+        raise DecisionError(Refusal.NO_REGIME, "no refund is owed where neither EU261 nor UK261 applies")
+    raise DecisionError(
+        Refusal.DELAY_UNDER_300_MINUTES, "a refund is offered after a cancellation or a delay of 300 minutes or more"
+    )
+
+
+def refund_refused(booking_id: int) -> DecisionError | None:
+    """Why the booking may not choose a refund now, or None when it may (see :func:`refund_ground`)."""
+    try:
+        refund_ground(booking_id)
+    except DecisionError as refused:
+        return refused
+    return None
+
+
+def _flight_facts(relation: str) -> tuple[str, ...]:
+    return relation, f"{relation}__origin", f"{relation}__destination", f"{relation}__carrier"
+
+
+def _from_case(case: Reaccommodation, journey: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """The active segments from the case's disrupted flight on: its place in the journey the case replaced."""
+    first = 1 + next(i for i, leg in enumerate(case.old) if leg["flight_id"] == case.disrupted_flight_id)
+    return tuple(segment for segment in journey if segment.position >= first)
+
+
+def _ground_on(booking_id: int, segment: Segment, journey: tuple[Segment, ...]) -> RefundGround:
+    """The refund on ``segment``'s flight: recorded on the booking's case of its latest disruption, if any."""
+    event = Event.objects.filter(
+        flight_id=segment.flight_id,
+        caused_by__isnull=True,
+        type__in=[EventType.FLIGHT_DELAYED, EventType.FLIGHT_CANCELLED],
+    ).latest("occurred_at")
+    case = Reaccommodation.objects.filter(event=event, booking_id=booking_id).first()
+    if case is not None and case.status == CaseStatus.REFUNDED:
+        raise DecisionError(Refusal.ALREADY_REFUNDED, "the booking was refunded already")
+    released = tuple(s for s in journey if s.position >= segment.position)
+    return RefundGround(case, segment.flight, event, journey, released)

@@ -7,33 +7,32 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
+from airline import clock
 from events.contracts import EventFacts
 from events.services import publish
-from flights.models import Flight, FlightStatus
+from flights.models import Flight
 from passengers.models import Segment, SegmentStatus
 
 from . import inventory
 from .domain import Itinerary, delay_minutes
-from .models import CaseStatus, Reaccommodation
+from .models import CaseStatus, Cause, Reaccommodation
 from .optimiser import Plan, reaccommodate
 from .payloads import Leg, PassengerReaccommodated, ReaccommodatedParty
-from .selectors import StrandedBooking, open_network, stranded_bookings
-
-REFUND_DELAY_MINUTES = 300
+from .selectors import StrandedBooking, open_network, refund_refusal_of, stranded_bookings
 
 
 def reaccommodate_after(*, flight_id: int, cause: EventFacts) -> dict[str, Any]:
     """Reaccommodate everyone the disruption ``cause`` (a delay or cancellation of ``flight_id``) strands; return
-    what was done.
+    what was done. No itinerary departs earlier than 30 minutes after the event happened.
 
-    Idempotent: a second run for the same event finds its cases and changes nothing.
+    Idempotent: a second run for the same event finds its cases and changes nothing (a refund a passenger
+    chose meanwhile is not one of them: its booking's journey has ended, so it is stranded no more).
     """
-    if Reaccommodation.objects.filter(event_id=cause.id).exists():
+    if Reaccommodation.objects.filter(event_id=cause.id).exclude(cause=Cause.REFUND).exists():
         return {"already_handled": True}
-    flight = Flight.objects.select_related("origin", "destination").get(id=flight_id)
-    stranded = stranded_bookings(flight)
+    flight = Flight.objects.select_related("origin", "destination", "carrier").get(id=flight_id)
+    stranded = stranded_bookings(flight, event_time=cause.occurred_at)
     if not stranded:
         return {"parties": 0, "passengers": 0, "rebooked": 0, "unprotected": 0}
     plan = reaccommodate(
@@ -67,7 +66,7 @@ def _payload(
                 case_by_booking[booking.party.booking_id],
                 locator=booking.party.locator,
                 passenger_ids=booking.party.passenger_ids,
-                previous=_legs_of_segments(booking.replaced),
+                previous=Leg.of_segments(booking.replaced),
                 new=_legs_of_itinerary(itinerary),
                 first_departure=itinerary.legs[0].flight.departure if itinerary else None,
             )
@@ -75,14 +74,10 @@ def _payload(
     return PassengerReaccommodated.of(
         flight,
         disruption=cause.type,
-        refund_allowed=cases[0].refund_allowed,
+        refund_allowed=refund_refusal_of(flight) is None,
         optimal=plan.stats.optimal,
         parties=parties,
     )
-
-
-def _legs_of_segments(segments: tuple[Segment, ...]) -> list[Leg]:
-    return [Leg.on(s.flight_id, str(s.flight.ref), s.cabin) for s in segments]
 
 
 def _legs_of_itinerary(itinerary: Itinerary | None) -> list[Leg]:
@@ -90,15 +85,15 @@ def _legs_of_itinerary(itinerary: Itinerary | None) -> list[Leg]:
 
 
 def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], plan: Plan) -> list[Reaccommodation]:
-    """Release replaced seats, hold new ones, rewrite the journeys and record the cases, in bulk."""
+    """Release replaced seats, hold new ones, rewrite the journeys and record the cases, in bulk. A journey that
+    changed while the plan was made (a refund, an operator) raises: the delivery is retried with a new plan."""
     released: inventory.SeatTally = Counter()
     held: inventory.SeatTally = Counter()
     replaced_ids: list[int] = []
     cancelled_ids: list[int] = []
     new_segments: list[Segment] = []
     cases: list[Reaccommodation] = []
-    refund = flight.status == FlightStatus.CANCELLED or flight.delay_minutes >= REFUND_DELAY_MINUTES
-    now = timezone.now()
+    now = clock.now()
     for booking in stranded:
         itinerary = plan.itineraries[booking.party.booking_id]
         released += inventory.seats_for(((s.flight_id, s.cabin) for s in booking.replaced), booking.party.size)
@@ -116,19 +111,17 @@ def _apply(cause: EventFacts, flight: Flight, stranded: list[StrandedBooking], p
                         added_at=now,
                     )
                 )
-        cases.append(_case(cause, flight, booking, itinerary, refund))
-    Segment.objects.filter(id__in=replaced_ids).end(SegmentStatus.REPLACED, at=now)
-    Segment.objects.filter(id__in=cancelled_ids).end(SegmentStatus.CANCELLED, at=now)
+        cases.append(_case(cause, flight, booking, itinerary))
+    inventory.end_active(replaced_ids, SegmentStatus.REPLACED, at=now)
+    inventory.end_active(cancelled_ids, SegmentStatus.CANCELLED, at=now)
     inventory.release(released)
     inventory.hold(held)
     Segment.objects.bulk_create(new_segments)
     return Reaccommodation.objects.bulk_create(cases)
 
 
-def _case(
-    cause: EventFacts, flight: Flight, booking: StrandedBooking, itinerary: Itinerary | None, refund: bool
-) -> Reaccommodation:
-    new = _legs_of_segments(booking.kept) + _legs_of_itinerary(itinerary) if itinerary else []
+def _case(cause: EventFacts, flight: Flight, booking: StrandedBooking, itinerary: Itinerary | None) -> Reaccommodation:
+    new = Leg.of_segments(booking.kept) + _legs_of_itinerary(itinerary) if itinerary else []
     return Reaccommodation(
         event_id=cause.id,
         booking_id=booking.party.booking_id,
@@ -138,8 +131,7 @@ def _case(
         priority_class=booking.party.priority,
         disruption_airport_id=booking.party.origin,
         available_from=booking.party.available_from,
-        old=Leg.as_json(_legs_of_segments(booking.journey)),
+        old=Leg.as_json(Leg.of_segments(booking.journey)),
         new=Leg.as_json(new),
         arrival_delay_minutes=delay_minutes(booking.party, itinerary.arrival) if itinerary else None,
-        refund_allowed=refund,
     )

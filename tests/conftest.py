@@ -12,6 +12,18 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from airline import clock as project_clock
+from tests.support.clock import WORLD_START, WorldClock
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> WorldClock:
+    """The project's clock in every test: the scenarios' world, from 2026-11-25 00:00 UTC on (see
+    ``tests.support.clock``); ``clock.freeze(moment)`` stops it. Worker processes keep the wall clock."""
+    world = WorldClock(WORLD_START)
+    monkeypatch.setattr(project_clock, "now", world.now)
+    return world
+
 
 @pytest.fixture
 def contract_dir() -> Path:

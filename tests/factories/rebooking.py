@@ -50,8 +50,12 @@ def party(
     scheduled: int = 120,
     tier: str = "none",
     assistance: tuple[str, ...] = (),
+    event: int = -60,
+    sectors: dict[str, str] | None = None,
 ) -> Party:
-    """A party of ``size`` travellers; the first one carries ``tier`` and ``assistance``."""
+    """A party of ``size`` travellers; the first one carries ``tier`` and ``assistance``. The disruption happened
+    ``event`` minutes after T0 (an hour before, by default); ``sectors`` are the cabins booked on the replaced
+    segments by the airport they depart from (none: ``cabin`` on every leg)."""
     travellers = tuple(
         Traveller(id=booking_id * 10 + n, tier=tier if n == 0 else "none", assistance=assistance if n == 0 else ())
         for n in range(size)
@@ -65,6 +69,8 @@ def party(
         destination=destination,
         available_from=at(available),
         scheduled_arrival=at(scheduled),
+        event_time=at(event),
+        sector_cabins=sectors or {},
     )
 
 
@@ -83,6 +89,8 @@ def rule_violations(parties: list[Party], itineraries: dict[int, Itinerary | Non
             problems.append(f"{p.locator}: wrong endpoints")
         if legs[0].flight.departure < p.available_from:
             problems.append(f"{p.locator}: departs before availability")
+        if legs[0].flight.departure < p.event_time + timedelta(minutes=30):
+            problems.append(f"{p.locator}: departs less than 30 minutes after the event")
         if legs[-1].flight.arrival > p.scheduled_arrival + timedelta(hours=72):
             problems.append(f"{p.locator}: arrives more than 72 h late")
         for before, after in pairwise(legs):
@@ -94,8 +102,11 @@ def rule_violations(parties: list[Party], itineraries: dict[int, Itinerary | Non
         for leg in legs:
             if leg.flight.cancelled:
                 problems.append(f"{p.locator}: cancelled flight {leg.flight.designator}")
-            if CABIN_LEVEL[leg.cabin] < CABIN_LEVEL[p.cabin]:
-                problems.append(f"{p.locator}: downgraded to {leg.cabin}")
+            # POLICY: a leg from the airport of a replaced segment keeps that segment's cabin, any other leg the
+            # first replaced segment's; never lower.
+            booked = p.sector_cabins.get(leg.flight.origin, p.cabin)
+            if CABIN_LEVEL[leg.cabin] < CABIN_LEVEL[booked]:
+                problems.append(f"{p.locator}: downgraded to {leg.cabin} from {booked} on {leg.flight.designator}")
             used[leg.flight.id, leg.cabin] += p.size
             flights[leg.flight.id] = leg.flight
     problems += [

@@ -6,7 +6,12 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from events.models import Event
+from events.types import EventType
 from flights.services import cancel_flight, delay_flight
+from passengers.models import Segment
+from rebooking.models import Reaccommodation
+from rebooking.passenger_access import booking_for
 from tests.rebooking import test_service
 from tests.rebooking.test_service import DAY, _get, _handle
 
@@ -51,6 +56,50 @@ def test_no_refund_after_a_short_delay(hub) -> None:
     status, body = _post("CONNEX/reaccommodation/refund", "Connex")
     assert (status, body["error"]["code"]) == (409, "choice_not_allowed")
     assert "300 minutes" in body["error"]["message"]
+    assert body["error"]["reason"] == "delay_under_300_minutes"
+
+
+def test_a_passenger_without_a_case_may_take_a_refund_of_a_flight_delayed_300_minutes(hub) -> None:
+    _handle(delay_flight(flight=_get("100"), delay_minutes=300))
+    assert _post("AAAAAA/reaccommodation")[0] == 404, "no reaccommodation to see"
+    status, body = _post("AAAAAA/reaccommodation/refund")
+    assert status == 200
+    assert (body["status"], body["cause"], body["disrupted_flight"]) == ("refunded", "refund", f"NV100/{DAY}")
+    assert ([leg["flight"] for leg in body["old"]], body["new"], body["choices"]) == ([f"NV100/{DAY}"], [], [])
+    assert not body["refund_allowed"]
+    assert not Segment.objects.filter(booking__locator="AAAAAA", status="active").exists()
+    assert Event.objects.filter(type=EventType.PASSENGER_REFUNDED).count() == 1
+    status, body = _post("AAAAAA/reaccommodation/refund")
+    assert (status, body["error"]["code"], body["error"]["reason"]) == (409, "choice_not_allowed", "already_refunded")
+
+
+@pytest.mark.parametrize(("minutes", "reason"), [(299, "delay_under_300_minutes"), (0, "delay_under_300_minutes")])
+def test_a_refund_without_a_right_is_409_with_its_reason_and_changes_nothing(hub, minutes, reason) -> None:
+    delay_flight(flight=_get("100"), delay_minutes=minutes)
+    status, body = _post("AAAAAA/reaccommodation/refund")
+    assert (status, body["error"]["code"], body["error"]["reason"]) == (409, "choice_not_allowed", reason)
+    assert set(body["error"]) == {"code", "message", "reason"}
+    assert Segment.objects.filter(booking__locator="AAAAAA", status="active").count() == 1
+    assert not Reaccommodation.objects.exists()
+    assert not Event.objects.filter(type=EventType.PASSENGER_REFUNDED).exists()
+
+
+def test_the_refund_choice_follows_the_flight_as_it_is_now(hub) -> None:
+    _handle(delay_flight(flight=_get("1"), delay_minutes=90))
+    status, body = _post("CONNEX/reaccommodation", "Connex")
+    assert (status, body["refund_allowed"], body["choices"]) == (200, False, ["accept", "decline"])
+    delay_flight(flight=_get("1"), delay_minutes=300)  # a later delay takes the case's flight to 300 minutes
+    status, body = _post("CONNEX/reaccommodation", "Connex")
+    assert (body["refund_allowed"], body["choices"]) == (True, ["accept", "decline", "refund"])
+    assert _post("CONNEX/reaccommodation/refund", "Connex")[1]["status"] == "refunded"
+
+
+def test_a_locator_matches_exactly(hub) -> None:
+    _handle(cancel_flight(flight=_get("100"), reason="TECH"))
+    assert _post("AAAAAAXYZ/reaccommodation")[0] == 404
+    assert _post("AAAAA/reaccommodation")[0] == 404
+    assert booking_for("AAAAAAXYZ", "Aaaaaa") is None
+    assert booking_for(" aaaaaa ", "Aaaaaa") is not None
 
 
 @pytest.mark.parametrize(("path", "name"), [("AAAAAA", "Wrong"), ("ZZZZZZ", "Aaaaaa"), ("AAAAAA", "")])

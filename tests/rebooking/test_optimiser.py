@@ -28,11 +28,13 @@ def contribution(p: Party, network: Network, itinerary: tuple[tuple[int, ...], t
         return tuple(vector)
     flight_ids, cabins = itinerary
     ranks = [tuple(f.id for f in c.flights) for c in network.candidates(p)]
-    arrival = next(c for c in network.candidates(p) if tuple(f.id for f in c.flights) == flight_ids).arrival
+    chosen = next(c for c in network.candidates(p) if tuple(f.id for f in c.flights) == flight_ids)
     vector[2 * (p.priority - 1)] = -p.size
-    vector[2 * (p.priority - 1) + 1] = p.size * minutes_late(p, arrival)
+    vector[2 * (p.priority - 1) + 1] = p.size * minutes_late(p, chosen.arrival)
     vector[12] = ranks.index(flight_ids)
-    vector[13] = sum(p.size * (CABIN_LEVEL[c] - CABIN_LEVEL[p.cabin]) for c in cabins)
+    # Upgrades: cabin levels above the one booked on the leg's sector (its origin's replaced segment, else the first).
+    booked = [p.sector_cabins.get(f.origin, p.cabin) for f in chosen.flights]
+    vector[13] = sum(p.size * (CABIN_LEVEL[c] - CABIN_LEVEL[b]) for c, b in zip(cabins, booked, strict=True))
     return tuple(vector)
 
 
@@ -144,6 +146,62 @@ def test_premium_party_gets_the_j_seat_the_y_party_takes_y():
     assert route(plan, 2) == ((1,), ("J",))
 
 
+def test_each_sector_keeps_its_own_booked_cabin():
+    # Both parties' feeder AAA→HUB was cancelled. Party 1 booked it in J and HUB→BBB in Y: only Y is left on
+    # the long-haul, which it may fly. Party 2 booked Y then J: its long-haul leg must stay J, the one J seat.
+    flights = [
+        flight(1, "AAA", "HUB", 60, 120, seats={"Y": 5, "J": 5}),
+        flight(2, "HUB", "BBB", 200, 600, seats={"Y": 1, "J": 1}),
+    ]
+    parties = [
+        party(1, cabin="J", sectors={"AAA": "J", "HUB": "Y"}),
+        party(2, cabin="Y", sectors={"AAA": "Y", "HUB": "J"}),
+    ]
+    plan, network = solve(parties, flights)
+    assert route(plan, 1) == ((1, 2), ("J", "Y"))
+    assert route(plan, 2) == ((1, 2), ("Y", "J"))
+    assert plan_vector(parties, network, plan) == brute_force(parties, network, flights)
+
+
+def test_an_upgrade_is_counted_against_the_sectors_own_cabin():
+    # J booked on the feeder, Y from HUB: flying HUB→BBB in J is an upgrade, avoided when Y is free.
+    plan, _ = solve(
+        [party(1, cabin="J", sectors={"AAA": "J", "HUB": "Y"})],
+        [flight(1, "AAA", "HUB", 60, 120, seats={"J": 3}), flight(2, "HUB", "BBB", 200, 600, seats={"Y": 3, "J": 3})],
+    )
+    assert route(plan, 1) == ((1, 2), ("J", "Y"))
+
+
+def test_upgrades_are_counted_from_each_sectors_own_cabin_when_parties_compete():
+    # Two F parties compete for NV1's one F seat; the other flies through a hub, arriving 100 minutes later on
+    # its second-best itinerary, so both plans tie until upgrades. Party 1 booked F to HUB and Y from HUB: via
+    # HUB it would sit in J on NV3 (no Y left), an upgrade over its Y sector. Party 2 via CCC keeps its F.
+    flights = [
+        flight(1, "AAA", "BBB", 60, 200, seats={"F": 1}),
+        flight(2, "AAA", "HUB", 60, 120, seats={"F": 1}),
+        flight(3, "HUB", "BBB", 200, 300, seats={"J": 1}),
+        flight(5, "AAA", "CCC", 60, 120, seats={"F": 1}),
+        flight(6, "CCC", "BBB", 200, 300, seats={"F": 1}),
+    ]
+    parties = [party(1, cabin="F", sectors={"AAA": "F", "HUB": "Y"}), party(2, cabin="F")]
+    plan, network = solve(parties, flights)
+    assert (route(plan, 1), route(plan, 2)) == (((1,), ("F",)), ((5, 6), ("F", "F")))
+    assert plan_vector(parties, network, plan) == brute_force(parties, network, flights)
+
+
+def test_parties_alike_but_for_a_sectors_cabin_are_not_interchangeable():
+    # Three Y parties for NV2's one Y and one J seat from HUB; party 3 booked J from HUB. Protecting it in J and
+    # another in Y needs no upgrade; grouping it with its look-alikes would seat one of them in J instead.
+    flights = [
+        flight(1, "AAA", "HUB", 60, 120, seats={"Y": 5}),
+        flight(2, "HUB", "BBB", 200, 300, seats={"Y": 1, "J": 1}),
+    ]
+    parties = [party(k, sectors={"AAA": "Y", "HUB": cabin}) for k, cabin in ((1, "Y"), (2, "Y"), (3, "J"))]
+    plan, network = solve(parties, flights)
+    assert route(plan, 3) == ((1, 2), ("Y", "J"))
+    assert plan_vector(parties, network, plan) == brute_force(parties, network, flights)
+
+
 def test_no_needless_upgrade():
     plan, _ = solve([party(1, size=2)], [flight(1, seats={"Y": 2, "J": 4, "F": 4})])
     assert route(plan, 1) == ((1,), ("Y",))
@@ -214,7 +272,8 @@ def test_a_booking_in_two_parties_is_refused():
 
 def random_instance(rng: random.Random) -> tuple[list[Party], list]:
     """2-6 parties and some twins (mostly class 6, so they compete on counts and delays) on 2-9 flights with
-    0-3 free seats per cabin, some cancelled, between AAA, HUB, BBB and CCC."""
+    0-3 free seats per cabin, some cancelled, between AAA, HUB, BBB and CCC; some disruptions happen after a
+    flight has left, some journeys have another cabin booked from HUB."""
     pairs = [("AAA", "BBB"), ("AAA", "HUB"), ("HUB", "BBB"), ("AAA", "CCC"), ("HUB", "CCC")]
     flights = []
     for flight_id in range(1, rng.randint(3, 10)):
@@ -232,20 +291,26 @@ def random_instance(rng: random.Random) -> tuple[list[Party], list]:
                 designator=f"NV{rng.randrange(1, 50):04d}/2026-11-25",
             )
         )
-    parties = [
-        party(
-            booking_id,
-            size=rng.choice([1, 1, 2, 2, 3]),
-            cabin=rng.choice("YYYYJF"),
-            origin=rng.choice(["AAA", "AAA", "AAA", "HUB"]),
-            destination=rng.choice(["BBB", "BBB", "CCC"]),
-            available=rng.randrange(0, 120, 15),
-            scheduled=rng.randrange(60, 400, 15),
-            tier=rng.choice(["none"] * 6 + ["silver", "gold", "platinum"]),
-            assistance=("WCHR",) if rng.random() < 0.05 else (),
+    parties = []
+    for booking_id in range(1, rng.randint(3, 7)):
+        cabin, origin = rng.choice("YYYYJF"), rng.choice(["AAA", "AAA", "AAA", "HUB"])
+        # Some journeys were booked through HUB in another cabin than their first sector's.
+        through_hub = origin == "AAA" and rng.random() < 0.4
+        parties.append(
+            party(
+                booking_id,
+                size=rng.choice([1, 1, 2, 2, 3]),
+                cabin=cabin,
+                origin=origin,
+                destination=rng.choice(["BBB", "BBB", "CCC"]),
+                available=rng.randrange(0, 120, 15),
+                scheduled=rng.randrange(60, 400, 15),
+                tier=rng.choice(["none"] * 6 + ["silver", "gold", "platinum"]),
+                assistance=("WCHR",) if rng.random() < 0.05 else (),
+                event=rng.randrange(-60, 60, 15),
+                sectors={origin: cabin, "HUB": rng.choice("YYJF")} if through_hub else None,
+            )
         )
-        for booking_id in range(1, rng.randint(3, 7))
-    ]
     # Passengers of one disrupted flight often look alike: clone some parties under a new booking.
     for twin in [p for p in parties if rng.random() < 0.3]:
         parties.append(replace(twin, booking_id=len(parties) + 1, locator=f"LOC{len(parties) + 1:03d}"))

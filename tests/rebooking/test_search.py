@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rebooking.domain import Traveller, priority_class
+from rebooking.domain import Traveller, priority_class, sector_cabins
 from rebooking.search import Network
 from tests.factories.rebooking import MCT, flight, party
 
@@ -19,6 +19,26 @@ def flights_of(network: Network, p) -> list[tuple[int, ...]]:
 def test_first_departure_no_earlier_than_availability(departs, found):
     network = Network([flight(1, departs=departs, arrives=200)], MCT)
     assert flights_of(network, party(1, available=60)) == ([(1,)] if found else [])
+
+
+@pytest.mark.parametrize(("departs", "found"), [(210, True), (209, False)])
+def test_no_flight_departing_less_than_30_minutes_after_the_event(departs, found):
+    # Cancelled three hours after its scheduled departure (available from 0): what left before 180 + 30 is gone.
+    network = Network([flight(1, departs=departs, arrives=400), flight(2, departs=100, arrives=300)], MCT)
+    assert flights_of(network, party(1, available=0, event=180, scheduled=120)) == ([(1,)] if found else [])
+
+
+def test_the_later_of_availability_and_the_event_bounds_the_first_departure():
+    network = Network([flight(1, departs=95, arrives=300), flight(2, departs=120, arrives=310)], MCT)
+    assert flights_of(network, party(1, available=100, event=60)) == [(2,)]  # availability, 100, is the later
+    assert flights_of(network, party(2, available=60, event=65)) == [(1,), (2,)]  # the event's 65 + 30 = 95 is
+    assert flights_of(network, party(3, available=60, event=66)) == [(2,)]  # 96: the 95 flight has closed
+
+
+def test_the_30_minutes_apply_to_the_first_leg_of_a_connection():
+    network = Network([flight(1, "AAA", "HUB", 60, 120), flight(2, "HUB", "BBB", 200, 300)], MCT)
+    assert flights_of(network, party(1, event=30)) == [(1, 2)]
+    assert flights_of(network, party(2, event=31)) == []
 
 
 @pytest.mark.parametrize(("gap", "found"), [(45, True), (44, False)])
@@ -129,3 +149,60 @@ def test_disruption_point_is_the_partys_origin():
 )
 def test_priority_class_is_the_highest_of_the_members(cabin, travellers, expected):
     assert priority_class(cabin, travellers) == expected
+
+
+def _cabins(network: Network, p) -> list[tuple[tuple[str, ...], ...]]:
+    return [c.cabins for c in network.candidates(p)]
+
+
+def test_a_y_feeder_and_j_long_haul_keeps_the_long_haul_in_j_or_higher():
+    # Booked AAA→HUB in Y and HUB→BBB in J; the feeder is cancelled: both sectors are replaced.
+    booked = party(1, cabin="Y", sectors={"AAA": "Y", "HUB": "J"})
+    feeder = flight(1, "AAA", "HUB", 60, 120, seats={"Y": 5, "J": 5})
+    long_haul = flight(2, "HUB", "BBB", 200, 600, seats={"Y": 5, "J": 1, "F": 1})
+    assert _cabins(Network([feeder, long_haul], MCT), booked) == [(("Y", "J"), ("J", "F"))]
+    only_y = flight(2, "HUB", "BBB", 200, 600, seats={"Y": 5})
+    assert _cabins(Network([feeder, only_y], MCT), booked) == []
+
+
+def test_a_j_feeder_and_y_long_haul_may_fly_the_long_haul_in_y():
+    # Booked AAA→HUB in J and HUB→BBB in Y: the feeder is cancelled and only Y is free from HUB.
+    booked = party(1, cabin="J", sectors={"AAA": "J", "HUB": "Y"})
+    network = Network(
+        [flight(1, "AAA", "HUB", 60, 120, seats={"Y": 5, "J": 1}), flight(2, "HUB", "BBB", 200, 600, seats={"Y": 5})],
+        MCT,
+    )
+    assert _cabins(network, booked) == [(("J",), ("Y",))]
+
+
+def test_after_a_misconnect_a_y_long_haul_is_replaced_in_y_whatever_the_feeder_was():
+    # A J feeder into HUB was delayed; only the Y long-haul from HUB is replaced (the feeder is kept).
+    booked = party(1, cabin="Y", origin="HUB", sectors={"HUB": "Y"})
+    network = Network(
+        [
+            flight(1, "HUB", "BBB", 200, 600, seats={"Y": 5}),
+            flight(2, "HUB", "CCC", 200, 300, seats={"Y": 5}),
+            flight(3, "CCC", "BBB", 400, 700, seats={"Y": 5}),
+        ],
+        MCT,
+    )
+    assert _cabins(network, booked) == [(("Y",),), (("Y",), ("Y",))]
+
+
+def test_a_leg_from_an_airport_no_replaced_segment_left_from_keeps_the_first_sectors_cabin():
+    # Booked AAA→HUB in J and HUB→BBB in Y, rerouted through CCC: the CCC→BBB leg takes the first sector's J.
+    booked = party(1, cabin="J", sectors={"AAA": "J", "HUB": "Y"})
+    via_ccc = [flight(1, "AAA", "CCC", 60, 120, seats={"J": 2}), flight(2, "CCC", "BBB", 200, 600, seats={"Y": 5})]
+    assert _cabins(Network(via_ccc, MCT), booked) == []
+    via_ccc[1] = flight(2, "CCC", "BBB", 200, 600, seats={"Y": 5, "J": 1})
+    assert _cabins(Network(via_ccc, MCT), booked) == [(("J",), ("J",))]
+
+
+def test_two_replaced_segments_from_one_airport_keep_the_higher_cabin():
+    assert sector_cabins([("AAA", "Y"), ("HUB", "J"), ("AAA", "F"), ("AAA", "J")]) == {"AAA": "F", "HUB": "J"}
+
+
+@pytest.mark.parametrize("sectors", [{"AAA": "W"}, {"HUB": ""}])
+def test_an_unknown_sector_cabin_is_refused(sectors):
+    with pytest.raises(ValueError, match="unknown cabin"):
+        party(1, sectors=sectors)

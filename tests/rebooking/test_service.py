@@ -13,8 +13,12 @@ from events.runner import run_delivery
 from flights.models import Flight
 from flights.services import cancel_flight, delay_flight
 from passengers.models import Segment
-from rebooking.manual import DecisionError, alternatives, choose_itinerary, decide
+from rebooking import inventory, services
+from rebooking.choices import decide
+from rebooking.manual import alternatives, choose_itinerary
 from rebooking.models import Reaccommodation
+from rebooking.refusals import DecisionError, Refusal
+from rebooking.selectors import refund_refused
 from tests.support.flows import handle
 from tests.support.scenarios import DAY
 from tests.support.scenarios import load_network as _load
@@ -37,6 +41,12 @@ def _handle(event: Event) -> dict[str, Any]:
 
 def _case(locator: str) -> Reaccommodation:
     return Reaccommodation.objects.get(booking__locator=locator)
+
+
+def _refund_refusal(locator: str) -> Refusal | None:
+    """Why the booking may not choose a refund now (None: it may)."""
+    refused = refund_refused(_case(locator).booking_id)
+    return None if refused is None else refused.reason
 
 
 @pytest.fixture
@@ -81,7 +91,7 @@ def test_a_cancellation_rebooks_in_priority_order_under_seat_limits(hub) -> None
     assert (nv102.booked_j, nv102.booked_y) == (1, 3)
     assert _get("100").booked_y == 0 and _get("100").booked_j == 0, "seats of the replaced segments released"
     a = _case("AAAAAA")
-    assert a.arrival_delay_minutes == 240 and a.refund_allowed
+    assert a.arrival_delay_minutes == 240 and _refund_refusal("AAAAAA") is None
     assert list(
         Segment.objects.filter(booking__locator="AAAAAA", status="active").values_list("flight__number", flat=True)
     ) == ["102"]
@@ -105,7 +115,7 @@ def test_a_delay_reaccommodates_only_the_misconnects(hub) -> None:
     case = _case("CONNEX")
     assert (case.cause, case.disruption_airport_id) == ("misconnect", "LHR")
     assert [leg["flight"] for leg in case.new] == [f"NV1/{DAY}", f"NV102/{DAY}"]
-    assert not case.refund_allowed, "a 90-minute delay gives no right to a refund"
+    assert _refund_refusal("CONNEX") == "delay_under_300_minutes", "a 90-minute delay gives no right to a refund"
 
 
 def test_a_delay_that_still_connects_strands_nobody(hub) -> None:
@@ -203,3 +213,21 @@ def test_an_operator_moving_a_rebooked_party_releases_its_flight_and_says_so(hub
     (party,) = told.payload["parties"]
     assert [leg["flight_id"] for leg in party["removed"]] == [held]
     assert [leg["flight_id"] for leg in party["added"]] == [other.id]
+
+
+def test_a_journey_changed_while_the_plan_was_made_changes_nothing_and_is_retried(hub, monkeypatch) -> None:
+    event = cancel_flight(flight=_get("100"), reason="TECH")
+    real_plan = services.reaccommodate
+
+    def plan_then_a_refund(*args: Any, **kwargs: Any) -> Any:
+        plan = real_plan(*args, **kwargs)
+        Segment.objects.filter(booking__locator="AAAAAA", status="active").update(status="cancelled")
+        return plan
+
+    monkeypatch.setattr(services, "reaccommodate", plan_then_a_refund)
+    with pytest.raises(inventory.JourneyChanged):
+        handle(event, "rebooking")
+    assert not Reaccommodation.objects.exists()
+    assert (_get("100").booked_y, _get("102").booked_y) == (4, 1), "no seat released or held"
+    monkeypatch.setattr(services, "reaccommodate", real_plan)
+    assert handle(event, "rebooking")["parties"] == 3, "the retry plans without the refunded booking"
