@@ -11,6 +11,7 @@ affected, the time from commit to the rebooking delivery done, and the solver's 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
@@ -47,7 +48,9 @@ def main() -> None:
         started = time.perf_counter()
         with open(os.devnull, "w") as quiet:
             path = Path(settings.SHARED_DIR) / "benchmarks" / "roadef-b01.json.gz"
-            call_command("load_scenario", str(path), "--replace", stdout=quiet, stderr=quiet)
+            # Rebased to tomorrow: rebooking offers no flight that has already left (POLICY.md).
+            tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+            call_command("load_scenario", str(path), "--replace", "--rebase", tomorrow, stdout=quiet, stderr=quiet)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"loaded ROADEF B01 in {time.perf_counter() - started:.1f} s")

@@ -10,14 +10,17 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from airline import clock
 from events.models import Event
 from events.runner import run_delivery
 from flights.models import Flight
 from flights.services import cancel_flight, delay_flight
-from rebooking.models import Reaccommodation
+from passengers.models import Booking
+from rebooking.choices import refund
 from tests.factories import BookingFactory, FlightFactory, PassengerFactory, SegmentFactory
 from tests.support.flows import run_flow
 
@@ -94,25 +97,13 @@ def test_disruptions_list_every_flow_with_its_deliveries_and_status(schema: dict
 
 
 def test_a_refund_that_needed_no_rebooking_is_listed_with_an_empty_new_journey(schema: dict[str, Any]) -> None:
-    flight = FlightFactory(number="117")
+    flight = FlightFactory(number="117", booked_y=2)
     booking = BookingFactory(locator="RF0001")
     for ref in ("RF0001-1", "RF0001-2"):
         PassengerFactory(booking=booking, ref=ref)
     SegmentFactory(booking=booking, flight=flight)
-    event = delay_flight(flight=flight, delay_minutes=300, reason="TECH")
-    # As rebooking records a refund of passengers it did not have to rebook: a case with a cause of its own.
-    Reaccommodation.objects.create(
-        event=event,
-        booking=booking,
-        disrupted_flight=flight,
-        cause="refund",
-        status="refunded",
-        priority_class=6,
-        disruption_airport_id="LHR",
-        available_from=flight.scheduled_departure,
-        old=[{"flight_id": flight.id, "flight": "NV117/2026-11-25", "cabin": "Y"}],
-        refund_allowed=True,
-    )
+    delay_flight(flight=flight, delay_minutes=300, reason="TECH")
+    refund(booking_id=booking.id)  # a point-to-point passenger: rebooking had nothing to do for them
 
     document = json.loads(export())
 
@@ -128,7 +119,7 @@ def test_a_demo_run_exports_a_document_the_contract_accepts(schema: dict[str, An
     # Tomorrow: rebooking offers no flight that has already left.
     day = timezone.localdate() + dt.timedelta(days=1)
     call_command("load_scenario", str(contract_dir / "demo.json"), "--rebase", day.isoformat(), stdout=StringIO())
-    started = timezone.now()
+    started = clock.now()
     # A morning inbound from Hamburg late enough to break connections, partners' included (EU261); a cancelled
     # London departure (UK261); an evening departure delayed past midnight (hotel rooms at the origin).
     disruptions = [
@@ -138,7 +129,15 @@ def test_a_demo_run_exports_a_document_the_contract_accepts(schema: dict[str, An
     ]
     for root in disruptions:
         run_flow(root)
-    finished = timezone.now()
+    # A passenger flying NV165 alone, with no reaccommodation case, refunded (counted over all their segments).
+    point_to_point = (
+        Booking.objects.annotate(legs=Count("segments"))
+        .filter(legs=1, segments__flight=_demo_flight("NV165", day))
+        .first()
+    )
+    refunded_case = refund(booking_id=point_to_point.id)
+    run_flow(Event.objects.get(id=refunded_case.event.root_id))  # the refund's own event and its subscribers
+    finished = clock.now()
 
     document = json.loads(export())
 
@@ -151,9 +150,14 @@ def test_a_demo_run_exports_a_document_the_contract_accepts(schema: dict[str, An
     for disruption in document["disruptions"]:
         occurred_at = dt.datetime.fromisoformat(disruption["occurred_at"])
         assert occurred_at.utcoffset() is not None and started <= occurred_at <= finished
-    assert {r["disrupted"] for r in document["reaccommodations"]} == {f"NV135/{day}", f"NV126/{day}"}
+    assert {r["disrupted"] for r in document["reaccommodations"]} == {f"NV135/{day}", f"NV126/{day}", f"NV165/{day}"}
+    refunded = [r for r in document["reaccommodations"] if r["locator"] == point_to_point.locator]
+    assert refunded and all((r["status"], r["new"]) == ("refunded", []) for r in refunded)
     for section in ("meal_vouchers", "hotel_stays", "compensation", "partner_messages", "passenger_messages"):
         assert document[section], f"a demo run fills {section}"
+    assert {m["kind"] for m in document["passenger_messages"]} >= {"delay", "cancellation", "rights_notice"}
+    assert {c["regime"] for c in document["compensation"]} <= {"EU261", "UK261"}
+    assert {v["currency"] for v in document["meal_vouchers"]} == {"GBP", "EUR"}, "UK261 and EU261 departures"
 
 
 def _demo_flight(designator: str, day: dt.date) -> Flight:
