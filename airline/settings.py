@@ -171,7 +171,7 @@ if REDIS_URL:
         "socket_connect_timeout": 2,
         "socket_timeout": 10,
     }
-SUBSCRIBER_QUEUES = ("rebooking", "vouchers", "lodging", "partners", "notifications")
+SUBSCRIBER_QUEUES = ("rebooking", "vouchers", "lodging", "partners", "notifications", "duties")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "events", *SUBSCRIBER_QUEUES)]
 # Subscriber deliveries go to the queue their subscriber registered (events.registry);
@@ -182,6 +182,7 @@ CELERY_TASK_ROUTES = {
     "notifications.sweep_partner_messages": {"queue": "partners"},
     "notifications.send_passenger_messages": {"queue": "notifications"},
     "notifications.sweep_passenger_messages": {"queue": "notifications"},
+    "operations.review_duties": {"queue": "duties"},
 }
 
 
@@ -198,6 +199,7 @@ CELERY_BEAT_SCHEDULE = {
     "passenger-messages-sweep": _every(
         "notifications.sweep_passenger_messages", env.float("PASSENGER_SWEEP_INTERVAL_SECONDS", default=30.0)
     ),
+    "duties-review": _every("operations.review_duties", env.float("DUTIES_REVIEW_INTERVAL_SECONDS", default=30.0)),
 }
 
 # --- Event backbone ---------------------------------------------------------

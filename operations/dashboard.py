@@ -15,6 +15,9 @@ from lodging.models import UnaccommodatedStay
 from notifications.models import PartnerMessage, PartnerMessageStatus
 from rebooking.models import CaseStatus, Reaccommodation
 
+from .models import Duty
+from .selectors import business_statuses
+
 
 @dataclass(frozen=True)
 class Queue:
@@ -32,10 +35,13 @@ def _today() -> dt.datetime:
 def todays_disruptions() -> list[dict[str, Any]]:
     """Today's disruptions (root events), newest first, with their flow's progress (one query)."""
     events: list[Event] = list(disruptions().filter(occurred_at__gte=_today()).order_by("-occurred_at")[:100])
+    business = business_statuses(event.id for event in events)
     return [
         {
             "event": event,
             "status": status_of_annotated(event),
+            "business_status": business[event.id],
+            "business_label": business[event.id].replace("_", " "),
             "done": event.flow_done,
             "total": event.flow_total,
             "percent": round(100 * event.flow_done / event.flow_total) if event.flow_total else 100,
@@ -46,8 +52,16 @@ def todays_disruptions() -> list[dict[str, Any]]:
 
 
 def queues() -> list[Queue]:
-    """Passengers unprotected, stays unaccommodated, deliveries and partner messages dead."""
+    """Duties overdue and open, passengers unprotected, stays unaccommodated, deliveries and partner messages
+    dead."""
+    duties = reverse("admin:operations_duty_changelist")
     return [
+        Queue(
+            "Duties overdue",
+            Duty.objects.filter(status="open", due__lt=clock.now()).count(),
+            duties + "?status__exact=open&overdue=yes",
+        ),
+        Queue("Duties open", Duty.objects.filter(status="open").count(), duties + "?status__exact=open"),
         Queue(
             "Passengers' bookings unprotected",
             Reaccommodation.objects.filter(status=CaseStatus.UNPROTECTED).count(),

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-APPS = ("flights", "passengers", "events", "rebooking", "vouchers", "lodging", "compensation", "notifications")
+APPS = (
+    "flights",
+    "passengers",
+    "events",
+    "rebooking",
+    "vouchers",
+    "lodging",
+    "compensation",
+    "notifications",
+    "operations",
+)
 
 #: (app label, codename) pairs beyond viewing everything.
 ROLES: dict[str, list[tuple[str, str]]] = {
@@ -16,6 +26,7 @@ ROLES: dict[str, list[tuple[str, str]]] = {
         ("notifications", "change_partner"),
         ("django_celery_beat", "change_periodictask"),
         ("django_celery_beat", "view_periodictask"),
+        ("operations", "change_duty"),
     ],
     # Vouchers, stays, reaccommodations and passenger messages.
     "Customer service": [
@@ -25,6 +36,7 @@ ROLES: dict[str, list[tuple[str, str]]] = {
         ("rebooking", "change_reaccommodation"),
         ("compensation", "change_entitlement"),
         ("notifications", "change_passengermessage"),
+        ("operations", "change_duty"),
     ],
     "Viewer": [],
 }

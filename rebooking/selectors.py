@@ -16,6 +16,7 @@ from flights.models import Airport, Flight, FlightStatus
 from flights.selectors import regime_of
 from passengers.models import Passenger, Segment, SegmentStatus
 from passengers.selectors import bookings_on_flight_ids, ticketed_arrivals
+from rights.connections import missed, onward_from
 
 from .domain import FlightOption, Party, Traveller, sector_cabins
 from .models import CaseStatus, Cause, Reaccommodation
@@ -90,8 +91,13 @@ def _stranded(
     else:
         if index + 1 >= len(journey):
             return None
-        available = flight.estimated_arrival + dt.timedelta(minutes=flight.destination.min_connection_minutes)
-        if journey[index + 1].flight.estimated_departure >= available:
+        mct = flight.destination.min_connection_minutes
+        available = onward_from(flight.estimated_arrival, min_connection_minutes=mct)
+        if not missed(
+            next_departure=journey[index + 1].flight.estimated_departure,
+            arrival=flight.estimated_arrival,
+            min_connection_minutes=mct,
+        ):
             return None
         cause, replace_from, airport = Cause.MISCONNECT, index + 1, flight.destination
     replaced = journey[replace_from:]

@@ -14,6 +14,8 @@ from events.selectors import disruptions as disruption_events
 from events.selectors import flow_deliveries, status_of_annotated
 from lodging.outcomes import hotel_stays_section
 from notifications.outcomes import partner_messages_section, passenger_messages_section
+from operations.outcomes import duties_section
+from operations.selectors import business_statuses
 from rebooking.outcomes import reaccommodations_section
 from vouchers.outcomes import meal_vouchers_section
 
@@ -23,13 +25,15 @@ Section = list[dict[str, Any]]
 
 
 def disruptions() -> Section:
-    """Every disruption (root flight event) with when it happened, its flow's deliveries and overall status.
+    """Every disruption (root flight event) with when it happened, its flow's deliveries and status, and its business
+    status (POLICY.md "Duties").
 
     ``occurred_at`` is ISO 8601 with its offset; ``deliveries`` covers the chained events too, each naming the
     event type it handled.
     """
     events = list(disruption_events().filter(type__startswith="flight.").order_by("occurred_at"))
     deliveries = flow_deliveries([e.id for e in events])
+    business = business_statuses(e.id for e in events)
     return [
         {
             "event_id": str(event.id),
@@ -39,6 +43,7 @@ def disruptions() -> Section:
             "reason": event.payload.get("reason"),
             "status": status_of_annotated(event),
             "occurred_at": event.occurred_at.isoformat(),
+            "business_status": business[event.id],
             "deliveries": [
                 {"subscriber": d.subscriber, "event": d.event.type, "status": d.status, "attempts": d.attempts}
                 for d in deliveries[event.id]
@@ -56,6 +61,7 @@ SECTIONS: dict[str, Callable[[], Section]] = {
     "compensation": compensation_section,
     "partner_messages": partner_messages_section,
     "passenger_messages": passenger_messages_section,
+    "duties": duties_section,
 }
 
 

@@ -95,4 +95,4 @@ def test_a_procfile_worker_that_skips_a_subscribers_queue_fails_the_check(settin
     (tmp_path / "Procfile").write_text("worker: celery -A airline worker -Q default,events,rebooking,vouchers\n")
     settings.BASE_DIR = tmp_path
     queues = {re.search(r"on queue '(\w+)'", e.msg).group(1) for e in check_subscription_queues()}
-    assert queues == {"lodging", "partners", "notifications"}
+    assert queues == {"lodging", "partners", "notifications", "duties"}

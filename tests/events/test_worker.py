@@ -37,9 +37,11 @@ def test_a_delay_fans_out_to_every_subscriber_on_its_own_queue(worker: WorkerPro
     event = delay_flight(flight=flight, delay_minutes=240, reason="TECH")
     assert wait_until_finished(event) == "completed"
     deliveries = list(event.deliveries.all())
-    assert {d.subscriber for d in deliveries} >= {"rebooking", "vouchers", "lodging", "partners", "notifications"}
+    assert {d.subscriber for d in deliveries} >= {
+        "rebooking", "vouchers", "lodging", "partners", "notifications", "duties"
+    }  # fmt: skip
     assert all(d.status == "done" and d.attempts == 1 and d.task_id for d in deliveries)
-    assert len({d.queue for d in deliveries}) == 5
+    assert len({d.queue for d in deliveries}) == 6
     log = worker.log_path.read_text()
     assert f"[flow {event.id}]" in log, "the correlation id travels into the task logs"
 

@@ -30,12 +30,13 @@ def test_the_dashboard_shows_todays_disruptions_and_their_progress(admin_client)
     first, second = rows["NV117/2026-11-25"], rows["NV118/2026-11-25"]
     assert (first["status"], first["done"] == first["total"]) == ("completed", True)
     assert (second["status"], second["done"]) == ("in_progress", 0)
+    assert (first["business_status"], second["business_status"]) == ("handled", "in_progress"), "nobody booked"
     html = page.content.decode()
     assert "Operations Control" in html
     assert f"/admin/events/event/{delayed.pk}/change/" in html
     queues = {q.label: q for q in page.context["queues"]}
-    assert set(queues) == {"Passengers' bookings unprotected", "Stays unaccommodated", "Deliveries dead",
-                           "Partner messages dead"}  # fmt: skip
+    assert set(queues) == {"Duties overdue", "Duties open", "Passengers' bookings unprotected",
+                           "Stays unaccommodated", "Deliveries dead", "Partner messages dead"}  # fmt: skip
     for queue in queues.values():
         assert admin_client.get(queue.url).status_code == 200
 

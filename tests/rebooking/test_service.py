@@ -196,10 +196,11 @@ def test_an_operator_moves_an_unprotected_party_onto_a_valid_itinerary(hub) -> N
     assert (party["locator"], party["status"], party["added"], party["removed"]) == ("CCCCCC", "rebooked", [leg], [])
     assert sorted(told.deliveries.values_list("subscriber", flat=True)) == [
         "compensation",
+        "duties",
         "lodging",
         "notifications",
         "partners",
-    ]  # fmt: skip  (the passengers hear of it; partners, hotels and compensation follow)
+    ]  # fmt: skip  (the passengers hear of it; partners, hotels and compensation follow; duties are met)
 
 
 def test_an_operator_moving_a_rebooked_party_releases_its_flight_and_says_so(hub) -> None:

@@ -1,0 +1,185 @@
+"""Duties' writes: record what a disruption owes, meet it from the subscribers' events, waive it, flag it overdue.
+
+The observer (ADR 8): it decides what is owed from the disruption with the rulebook and never asks a subscriber
+to act. Every write is idempotent: one duty per (disruption, passenger, kind), held by the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from airline import clock
+from events.contracts import EventFacts
+from flights.models import Flight
+from flights.payloads import FlightCancelled, FlightDelayed
+from flights.selectors import regime_of
+from lodging.payloads import HotelBooked
+from notifications.models import PassengerMessage, PassengerMessageKind, PassengerMessageStatus
+from rebooking.payloads import PassengerReaccommodated
+from rights.bands import band_between
+from rights.connections import missed, onward_from
+from rights.duties import (
+    DutyKind,
+    DutyStatus,
+    FlightDisruption,
+    Owed,
+    hotel_owed,
+    owed_to_everyone_booked,
+    reaccommodation_owed,
+)
+from rights.hotels import hotel_night, stranded_night
+from rights.regime import Regime
+
+from .models import Duty
+from .selectors import booked_on
+
+Owing = list[tuple[int, Owed]]  # (passenger id, duty)
+
+
+def owe_for_disruption(disruption: FlightDelayed | FlightCancelled, *, cause: EventFacts) -> dict[str, int]:
+    """The duties a delay or cancellation owes everyone booked on the flight when it happened: meal, origin
+    hotel and notice of rights by the rulebook, and a reaccommodation for whoever it strands (everyone on a
+    cancellation, the misconnects of a delay)."""
+    flight = Flight.objects.select_related("origin", "destination", "carrier").get(id=disruption.flight_id)
+    regime = regime_of(flight)
+    if isinstance(disruption, FlightDelayed):
+        cancelled, delay = False, disruption.delay_minutes
+        departure, arrival = disruption.estimated_departure, disruption.estimated_arrival
+    else:
+        cancelled, delay = True, 0
+        departure, arrival = flight.estimated_departure, flight.estimated_arrival
+    facts = FlightDisruption(
+        occurred_at=cause.occurred_at,
+        cancelled=cancelled,
+        delay_minutes=delay,
+        regime=regime,
+        band=band_between(flight.origin, flight.destination, uk261=regime is Regime.UK261),
+        scheduled_departure=disruption.scheduled_departure,
+        estimated_departure=departure,
+        origin_timezone=flight.origin.timezone,
+    )
+    everyone = owed_to_everyone_booked(facts)
+    mct = flight.destination.min_connection_minutes
+    owing: Owing = []
+    for booking in booked_on(flight.id, as_of=cause.occurred_at):
+        owed = list(everyone)
+        if cancelled:
+            owed.append(reaccommodation_owed(disruption.scheduled_departure))
+        elif booking.next_departure and missed(
+            next_departure=booking.next_departure, arrival=arrival, min_connection_minutes=mct
+        ):
+            owed.append(reaccommodation_owed(onward_from(arrival, min_connection_minutes=mct)))
+        owing += [(passenger_id, duty) for passenger_id in booking.passenger_ids for duty in owed]
+    return {"owed": owe(owing, root_id=cause.root_id, flight_id=flight.id)}
+
+
+def owe_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cause: EventFacts) -> dict[str, int]:
+    """What a reaccommodation reveals: a hotel for a rebooked party departing a later local day, and for a
+    misconnect with no way on (stranded at the connection); meets the rebooked parties' reaccommodation."""
+    flight = Flight.objects.select_related("origin", "destination", "carrier").get(id=reaccommodation.flight_id)
+    owing: Owing = []
+    if regime_of(flight) is not Regime.NONE:
+        zones = {flight.origin_id: flight.origin.timezone, flight.destination_id: flight.destination.timezone}
+        for party in reaccommodation.parties:
+            zone = zones.get(party.disruption_airport)
+            night = _night_for(party.cancelled, party.rebooked, party.first_departure, reaccommodation, zone)
+            if night is not None and zone is not None:
+                owing += [(p, hotel_owed(night, timezone=zone)) for p in party.passenger_ids]
+    owed = owe(owing, root_id=cause.root_id, flight_id=flight.id)
+    rebooked = [p for party in reaccommodation.parties if party.rebooked for p in party.passenger_ids]
+    met = meet(DutyKind.REACCOMMODATION, rebooked, cause=cause, flight_id=flight.id)
+    return {"owed": owed, "met": met}
+
+
+def _night_for(
+    cancelled: bool,
+    rebooked: bool,
+    first_departure: dt.datetime | None,
+    reaccommodation: PassengerReaccommodated,
+    zone: str | None,
+) -> dt.date | None:
+    if zone is None:
+        return None
+    if rebooked and first_departure is not None:
+        since = reaccommodation.scheduled_departure if cancelled else reaccommodation.estimated_arrival
+        return hotel_night(since=since, departs=first_departure, timezone=zone)
+    if not cancelled:  # a misconnect with no way on: stranded at the connection for the night of arrival
+        return stranded_night(arrival=reaccommodation.estimated_arrival, timezone=zone)
+    return None  # unprotected after a cancellation: operators decide (POLICY.md "Hotel stays")
+
+
+def owe(owing: Owing, *, root_id: uuid.UUID, flight_id: int) -> int:
+    """Record ``owing`` for the disruption ``root_id`` (a duty already recorded, open or met, is kept); return
+    how many were new."""
+    duties = [
+        Duty(root_id=root_id, flight_id=flight_id, passenger_id=p, kind=duty.kind, due=duty.due) for p, duty in owing
+    ]
+    held = Duty.objects.filter(root_id=root_id)
+    before = held.count()
+    Duty.objects.bulk_create(duties, ignore_conflicts=True)  # returns every row given, inserted or not
+    return held.count() - before
+
+
+def meet(kind: DutyKind, passenger_ids: Iterable[int], *, cause: EventFacts, flight_id: int) -> int:
+    """Mark the passengers' ``kind`` duty of the disruption met by the subscriber's event ``cause``.
+
+    A meeting event can arrive before the observer has recorded the duty (the subscribers of one event run in no
+    fixed order): the duty is then recorded met at once, and recording it owed later keeps it met.
+    """
+    ids = sorted(set(passenger_ids))
+    if not ids:
+        return 0
+    now = clock.now()
+    open_ones = Duty.objects.filter(root_id=cause.root_id, kind=kind, passenger_id__in=ids, status=DutyStatus.OPEN)
+    updated = open_ones.update(status=DutyStatus.MET, met_at=now, met_by_id=cause.id)
+    Duty.objects.bulk_create(
+        [
+            Duty(root_id=cause.root_id, flight_id=flight_id, passenger_id=p, kind=kind, due=now,
+                 status=DutyStatus.MET, met_at=now, met_by_id=cause.id)
+            for p in ids
+        ],
+        ignore_conflicts=True,
+    )  # fmt: skip
+    return updated
+
+
+def meet_hotels(booked: HotelBooked, *, cause: EventFacts) -> dict[str, int]:
+    """A room booked meets the passenger's hotel duty; an unaccommodated stay leaves it open for operators."""
+    passengers = [p for stay in booked.stays if stay.booked for p in stay.passenger_ids]
+    return {"met": meet(DutyKind.HOTEL, passengers, cause=cause, flight_id=booked.flight_id)}
+
+
+@transaction.atomic
+def waive(duty_ids: Iterable[int], *, by: str, reason: str) -> int:
+    """Waive open duties (an operator's decision, kept with who and why); returns how many were waived."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a duty is waived with a reason")
+    return Duty.objects.filter(id__in=list(duty_ids), status=DutyStatus.OPEN).update(
+        status=DutyStatus.WAIVED, waived_at=clock.now(), waived_by=by, waive_reason=reason
+    )
+
+
+def review(now: dt.datetime | None = None) -> dict[str, Any]:
+    """The periodic sweep: meet notices of rights sent on a channel (sending has no event of its own), then
+    flag open duties past their due time as overdue."""
+    now = now or clock.now()
+    sent = PassengerMessage.objects.filter(
+        kind=PassengerMessageKind.RIGHTS_NOTICE,
+        status=PassengerMessageStatus.DONE,
+        passenger_id=OuterRef("passenger_id"),
+        flight_id=OuterRef("flight_id"),
+    )
+    noticed = Duty.objects.filter(Exists(sent), kind=DutyKind.RIGHTS_NOTICE, status=DutyStatus.OPEN).update(
+        status=DutyStatus.MET, met_at=now
+    )
+    overdue = Duty.objects.filter(status=DutyStatus.OPEN, due__lt=now, overdue_since__isnull=True).update(
+        overdue_since=now
+    )
+    return {"notices_met": noticed, "overdue": overdue}
