@@ -14,7 +14,7 @@ from typing import Literal
 
 from flights.models import Flight
 from passengers.models import Passenger
-from passengers.selectors import segments_as_of
+from passengers.selectors import next_segments_after, segments_as_of
 from rebooking.payloads import PassengerRefunded, ReaccommodatedParty
 
 FlightPassengers = dict[int, dict[int, str]]
@@ -24,24 +24,11 @@ def next_legs_after(flight_id: int, as_of: dt.datetime) -> FlightPassengers:
     """For every booking on the flight at ``as_of``, its next segment after it then: ``{next flight id:
     {passenger: cabin}}``. Reading the journeys as they stood keeps rebooking (which may already have moved
     the passengers on) out of the answer."""
-    journeys = segments_as_of(as_of)
-    on_flight = journeys.filter(flight_id=flight_id).values("booking_id")
-    segments = (
-        journeys.filter(booking_id__in=on_flight)
-        .order_by("booking_id", "position")
-        .values_list("booking_id", "flight_id", "cabin")
-    )
-    next_leg: dict[int, tuple[int, str]] = {}
-    previous: tuple[int, int] | None = None
-    for booking_id, leg_flight_id, cabin in segments:
-        if previous == (booking_id, flight_id):
-            next_leg[booking_id] = (leg_flight_id, cabin)
-        previous = (booking_id, leg_flight_id)
+    next_leg = {booking: leg for booking, leg in next_segments_after(flight_id, as_of=as_of).items() if leg}
     legs: FlightPassengers = defaultdict(dict)
     passengers = Passenger.objects.filter(booking_id__in=list(next_leg)).values_list("id", "booking_id")
     for passenger_id, booking_id in passengers:
-        leg_flight_id, cabin = next_leg[booking_id]
-        legs[leg_flight_id][passenger_id] = cabin
+        legs[next_leg[booking_id].flight_id][passenger_id] = next_leg[booking_id].cabin
     return dict(legs)
 
 

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from events.leasing import OPEN
 from events.models import Delivery
 from passengers.models import Passenger
-from passengers.selectors import segments_as_of
+from passengers.selectors import next_segments_after
 from rights.duties import BusinessStatus, DutyStatus, business_status
 
 from .models import Duty
@@ -33,25 +33,12 @@ class Booked:
 def booked_on(flight_id: int, *, as_of: dt.datetime) -> list[Booked]:
     """Every booking on the flight at ``as_of``, with the estimated departure of its segment after the flight
     (two queries)."""
-    journeys = segments_as_of(as_of)
-    on_flight = journeys.filter(flight_id=flight_id).values("booking_id")
-    segments = (
-        journeys.filter(booking_id__in=on_flight)
-        .order_by("booking_id", "position")
-        .values_list("booking_id", "flight_id", "flight__estimated_departure")
-    )
-    next_departure: dict[int, dt.datetime | None] = {}
-    previous: tuple[int, int] | None = None
-    for booking_id, leg_flight_id, departure in segments:
-        next_departure.setdefault(booking_id, None)
-        if previous == (booking_id, flight_id):
-            next_departure[booking_id] = departure
-        previous = (booking_id, leg_flight_id)
+    after = next_segments_after(flight_id, as_of=as_of)
     passengers: dict[int, list[int]] = defaultdict(list)
-    rows = Passenger.objects.filter(booking_id__in=list(next_departure)).order_by("id").values_list("booking_id", "id")
+    rows = Passenger.objects.filter(booking_id__in=list(after)).order_by("id").values_list("booking_id", "id")
     for booking_id, passenger_id in rows:
         passengers[booking_id].append(passenger_id)
-    return [Booked(b, tuple(passengers[b]), departure) for b, departure in next_departure.items()]
+    return [Booked(b, tuple(passengers[b]), leg.departure if leg else None) for b, leg in after.items()]
 
 
 def business_statuses(root_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, BusinessStatus]:

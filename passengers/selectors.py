@@ -67,3 +67,32 @@ def ticketed_arrivals(booking_ids: Iterable[int]) -> dict[int, dt.datetime]:
         .values_list("booking_id", "flight__scheduled_arrival")
     )
     return dict(rows)  # the last position of each booking wins
+
+
+@dataclass(frozen=True)
+class NextSegment:
+    """A booking's segment after a given flight: which flight, in which cabin, departing when (estimated)."""
+
+    flight_id: int
+    cabin: str
+    departure: dt.datetime
+
+
+def next_segments_after(flight_id: int, *, as_of: dt.datetime) -> dict[int, NextSegment | None]:
+    """Every booking on the flight at ``as_of``, by id, with its segment right after the flight then (None when
+    its journey ended with it). Read as the journeys stood, so rebooking, which may already have moved the
+    passengers on, stays out of the answer. One query."""
+    journeys = segments_as_of(as_of)
+    segments = (
+        journeys.filter(booking_id__in=journeys.filter(flight_id=flight_id).values("booking_id"))
+        .order_by("booking_id", "position")
+        .values_list("booking_id", "flight_id", "cabin", "flight__estimated_departure")
+    )
+    after: dict[int, NextSegment | None] = {}
+    previous: tuple[int, int] | None = None
+    for booking_id, leg_flight_id, cabin, departure in segments:
+        after.setdefault(booking_id, None)
+        if previous == (booking_id, flight_id):
+            after[booking_id] = NextSegment(leg_flight_id, cabin, departure)
+        previous = (booking_id, leg_flight_id)
+    return after
