@@ -207,9 +207,16 @@ def test_demo_operator_can_log_in_and_is_reset(monkeypatch: pytest.MonkeyPatch, 
     call_command("create_demo_operator", stdout=out)
 
     assert "Demo login: operator / airline-demo (local demo only)" in out.getvalue()
+    assert "Administration: admin / airline-admin (superuser, local demo only)" in out.getvalue()
     login = client.post(reverse("admin:login"), {"username": "operator", "password": "airline-demo"})
     assert login.status_code == 302
     assert client.get(admin_url(Flight, "changelist")).status_code == 200
+    operator = get_user_model().objects.get(username="operator")
+    assert not operator.is_superuser and list(operator.groups.values_list("name", flat=True)) == [
+        "Operations controller"
+    ], "the demo shows the role-limited screens an operator works in"
+    assert operator.has_perm("flights.disrupt_flight") and not operator.has_perm("auth.change_user")
+    assert get_user_model().objects.get(username="admin").is_superuser
 
 
 def test_demo_operator_is_refused_outside_the_local_demo(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -219,4 +226,4 @@ def test_demo_operator_is_refused_outside_the_local_demo(monkeypatch: pytest.Mon
     with pytest.raises(CommandError, match="AIRLINE_DEMO=1"):
         call_command("create_demo_operator")
 
-    assert not get_user_model().objects.filter(username="operator").exists()
+    assert not get_user_model().objects.filter(username__in=["operator", "admin"]).exists()
