@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +18,7 @@ from passengers.models import Passenger, Segment, SegmentStatus
 from passengers.selectors import bookings_on_flight_ids, ticketed_arrivals
 from rights.connections import missed, onward_from
 
+from . import inventory
 from .domain import FlightOption, Party, Traveller, sector_cabins
 from .models import CaseStatus, Cause, Reaccommodation
 from .refund_right import refund_refusal
@@ -119,10 +120,9 @@ def _stranded(
 def open_network(stranded: Iterable[StrandedBooking]) -> Network:
     """The flights the stranded may be rebooked on, with seats freed by their own replaced segments counted free."""
     stranded = list(stranded)
-    released: dict[tuple[int, str], int] = defaultdict(int)
+    released: inventory.SeatTally = Counter()
     for booking in stranded:
-        for segment in booking.replaced:
-            released[segment.flight_id, segment.cabin] += booking.party.size
+        released += inventory.seats_for(((s.flight_id, s.cabin) for s in booking.replaced), booking.party.size)
     earliest = min(b.party.earliest_departure for b in stranded)
     latest = max(b.party.scheduled_arrival for b in stranded) + MAX_LATE_ARRIVAL
     flights = Flight.objects.filter(
