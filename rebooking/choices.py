@@ -95,7 +95,7 @@ def _lock(booking_id: int) -> Booking:
 
 def _refund_case(booking: Booking, ground: RefundGround) -> Reaccommodation:
     """The case recording a refund of passengers who had none for the flight: their journey as it is now."""
-    travellers = [Traveller(id=p.id, tier=p.tier, assistance=tuple(p.assistance)) for p in booking.passengers.all()]
+    travellers = [Traveller.of(p) for p in booking.passengers.all()]
     on_flight = next(s for s in ground.released if s.flight_id == ground.flight.id)
     return Reaccommodation(
         event=ground.event,

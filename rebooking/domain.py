@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
+from typing import Protocol
 
 CABINS_LOWEST_FIRST = ("Y", "J", "F")
 """Cabins from lowest to highest: a seat of a cabin can hold a passenger booked in that cabin or a lower one."""
@@ -43,6 +44,24 @@ class Traveller:
     id: int
     tier: str = "none"
     assistance: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, passenger: PassengerFacts) -> Traveller:
+        """The traveller a booked passenger (a ``passengers.Passenger``) is."""
+        return cls(id=passenger.id, tier=passenger.tier, assistance=tuple(passenger.assistance))
+
+
+class PassengerFacts(Protocol):
+    """What a passenger record tells about priority (a ``passengers.Passenger`` qualifies)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def tier(self) -> str: ...
+
+    @property
+    def assistance(self) -> Iterable[str]: ...
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def party_for(case: Reaccommodation) -> Party:
     return Party(
         booking_id=case.booking_id,
         locator=case.booking.locator,
-        travellers=tuple(Traveller(id=p.id, tier=p.tier, assistance=tuple(p.assistance)) for p in passengers),
+        travellers=tuple(Traveller.of(p) for p in passengers),
         cabin=replaced[0]["cabin"],
         origin=case.disruption_airport_id,
         destination=flights[replaced[-1]["flight_id"]].destination_id,

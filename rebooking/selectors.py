@@ -105,7 +105,7 @@ def _stranded(
     party = Party(
         booking_id=journey[0].booking_id,
         locator=journey[0].booking.locator,
-        travellers=tuple(Traveller(id=p.id, tier=p.tier, assistance=tuple(p.assistance)) for p in passengers),
+        travellers=tuple(Traveller.of(p) for p in passengers),
         cabin=replaced[0].cabin,
         origin=airport.code,
         destination=journey[-1].flight.destination_id,
