@@ -15,7 +15,7 @@ from flights.payloads import FlightDelayed
 from flights.selectors import regimes_of
 from passengers.selectors import bookings_on_flight
 from rebooking.payloads import PassengerReaccommodated, ReaccommodatedParty
-from rights.hotels import hotel_night, rooms_needed, stranded_night
+from rights.hotels import hotel_night, night_after_reaccommodation, rooms_needed
 from rights.regime import Regime
 
 from .allocation import RoomRequest, fill
@@ -89,15 +89,20 @@ def _stay_owed(
     party: ReaccommodatedParty, reaccommodation: PassengerReaccommodated, timezone: str
 ) -> tuple[dt.date, StayCause] | None:
     """The night ``party`` needs a room at its disruption airport (of IANA ``timezone``) and why, or None."""
-    if party.rebooked and party.first_departure is not None:
-        since = reaccommodation.scheduled_departure if party.cancelled else reaccommodation.estimated_arrival
-        night = hotel_night(since=since, departs=party.first_departure, timezone=timezone)
-        if night is None:
-            return None
-        return night, StayCause.CANCELLATION if party.cancelled else StayCause.MISCONNECT
-    if party.unprotected and not party.cancelled:
-        return stranded_night(arrival=reaccommodation.estimated_arrival, timezone=timezone), StayCause.STRANDED
-    return None  # unprotected after a cancellation: operators decide
+    night = night_after_reaccommodation(
+        cancelled=party.cancelled,
+        rebooked=party.rebooked,
+        unprotected=party.unprotected,
+        first_departure=party.first_departure,
+        scheduled_departure=reaccommodation.scheduled_departure,
+        arrival=reaccommodation.estimated_arrival,
+        timezone=timezone,
+    )
+    if night is None:
+        return None
+    if party.cancelled:
+        return night, StayCause.CANCELLATION
+    return night, StayCause.MISCONNECT if party.rebooked else StayCause.STRANDED
 
 
 def book_stays(lodgers: list[Lodger], *, flight_id: int, flight: str, cause: EventFacts) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from rights.duties import (
     owed_to_everyone_booked,
     reaccommodation_owed,
 )
-from rights.hotels import hotel_night, stranded_night
+from rights.hotels import night_after_reaccommodation
 from rights.regime import Regime
 
 from .models import Duty
@@ -87,31 +87,22 @@ def owe_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cause
     if regime_of(flight) is not Regime.NONE:
         zones = {flight.origin_id: flight.origin.timezone, flight.destination_id: flight.destination.timezone}
         for party in reaccommodation.parties:
-            zone = zones.get(party.disruption_airport)
-            night = _night_for(party.cancelled, party.rebooked, party.first_departure, reaccommodation, zone)
-            if night is not None and zone is not None:
+            zone = zones[party.disruption_airport]
+            night = night_after_reaccommodation(
+                cancelled=party.cancelled,
+                rebooked=party.rebooked,
+                unprotected=party.unprotected,
+                first_departure=party.first_departure,
+                scheduled_departure=reaccommodation.scheduled_departure,
+                arrival=reaccommodation.estimated_arrival,
+                timezone=zone,
+            )
+            if night is not None:
                 owing += [(p, hotel_owed(night, timezone=zone)) for p in party.passenger_ids]
     owed = owe(owing, root_id=cause.root_id, flight_id=flight.id)
     rebooked = [p for party in reaccommodation.parties if party.rebooked for p in party.passenger_ids]
     met = meet(DutyKind.REACCOMMODATION, rebooked, cause=cause, flight_id=flight.id)
     return {"owed": owed, "met": met}
-
-
-def _night_for(
-    cancelled: bool,
-    rebooked: bool,
-    first_departure: dt.datetime | None,
-    reaccommodation: PassengerReaccommodated,
-    zone: str | None,
-) -> dt.date | None:
-    if zone is None:
-        return None
-    if rebooked and first_departure is not None:
-        since = reaccommodation.scheduled_departure if cancelled else reaccommodation.estimated_arrival
-        return hotel_night(since=since, departs=first_departure, timezone=zone)
-    if not cancelled:  # a misconnect with no way on: stranded at the connection for the night of arrival
-        return stranded_night(arrival=reaccommodation.estimated_arrival, timezone=zone)
-    return None  # unprotected after a cancellation: operators decide (POLICY.md "Hotel stays")
 
 
 def owe(owing: Owing, *, root_id: uuid.UUID, flight_id: int) -> int:

@@ -42,6 +42,31 @@ def stranded_night(*, arrival: datetime, timezone: str) -> date:
     return local_date(arrival, timezone)
 
 
+def night_after_reaccommodation(
+    *,
+    cancelled: bool,
+    rebooked: bool,
+    unprotected: bool,
+    first_departure: datetime | None,
+    scheduled_departure: datetime,
+    arrival: datetime,
+    timezone: str,
+) -> date | None:
+    """The night a reaccommodated party needs a room at its disruption airport (IANA ``timezone``), or None.
+
+    Rebooked: :func:`hotel_night` from the cancelled flight's ``scheduled_departure`` (at the origin) or from the
+    delayed flight's ``arrival`` (at the connection) to the new itinerary's ``first_departure``. A misconnect that
+    is ``unprotected``: :func:`stranded_night` of its arrival. Unprotected after a cancellation: None (operators
+    decide; POLICY.md "Hotel stays").
+    """
+    if rebooked and first_departure is not None:
+        since = scheduled_departure if cancelled else arrival
+        return hotel_night(since=since, departs=first_departure, timezone=timezone)
+    if unprotected and not cancelled:
+        return stranded_night(arrival=arrival, timezone=timezone)
+    return None
+
+
 def rooms_needed(passengers: int) -> int:
     """Rooms for one booking's passengers staying together: ceil(passengers / 2)."""
     if passengers < 0:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from rights.hotels import hotel_night, local_date, rooms_needed, stranded_night
+from rights.hotels import hotel_night, local_date, night_after_reaccommodation, rooms_needed, stranded_night
 
 
 def utc(text: str) -> datetime:
@@ -98,3 +98,16 @@ def test_rooms_needed(passengers: int, rooms: int) -> None:
 def test_rooms_for_a_negative_party() -> None:
     with pytest.raises(ValueError, match="-1 passengers"):
         rooms_needed(-1)
+
+
+def test_the_night_a_reaccommodated_party_needs_by_its_outcome() -> None:
+    departure = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
+    arrival = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 00:30 on the 26th in Paris
+    next_day = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    facts = {"scheduled_departure": departure, "arrival": arrival, "timezone": "Europe/Paris"}
+    rebooked = {"rebooked": True, "unprotected": False, "first_departure": next_day}
+    unprotected = {"rebooked": False, "unprotected": True, "first_departure": None}
+    assert night_after_reaccommodation(cancelled=True, **rebooked, **facts) == date(2026, 11, 25)
+    assert night_after_reaccommodation(cancelled=False, **rebooked, **facts) is None, "arrives on the 26th already"
+    assert night_after_reaccommodation(cancelled=False, **unprotected, **facts) == date(2026, 11, 26)
+    assert night_after_reaccommodation(cancelled=True, **unprotected, **facts) is None, "operators decide"
