@@ -13,7 +13,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from rights.bands import Band
-from rights.care import CARE_THRESHOLD_MINUTES
+from rights.care import meal_voucher_owed
 from rights.hotels import hotel_night
 from rights.notice import rights_notice_owed
 from rights.regime import Regime
@@ -63,7 +63,10 @@ def owed_to_everyone_booked(disruption: FlightDisruption) -> list[Owed]:
     if disruption.regime is Regime.NONE:
         return []
     owed = []
-    if disruption.cancelled or disruption.delay_minutes >= CARE_THRESHOLD_MINUTES[disruption.band]:
+    voucher = meal_voucher_owed(
+        band=disruption.band, delay_minutes=disruption.delay_minutes, cancelled=disruption.cancelled
+    )
+    if voucher is not None:
         owed.append(Owed(DutyKind.MEAL, disruption.occurred_at))
     if not disruption.cancelled:
         night = hotel_night(
