@@ -224,3 +224,9 @@ def test_passenger_messages_are_found_by_booking_locator(operator: Client, passe
     mine, theirs = PassengerMessage.objects.get(passenger=passenger), PassengerMessage.objects.get(passenger=other)
     assert reverse("admin:notifications_passengermessage_change", args=[mine.pk]) in html
     assert reverse("admin:notifications_passengermessage_change", args=[theirs.pk]) not in html
+
+
+def test_the_duty_and_unaccommodated_lists_link_to_the_page(operator: Client, passenger: Passenger) -> None:
+    HotelStay.objects.update(status=StayStatus.UNACCOMMODATED, hotel=None, rooms=0)
+    for changelist in ("admin:operations_duty_changelist", "admin:lodging_unaccommodatedstay_changelist"):
+        assert _page_url(passenger) in operator.get(reverse(changelist)).content.decode(), changelist
