@@ -146,7 +146,7 @@ def _duty_history(duties: Iterable[Duty]) -> Iterator[HistoryLine]:
         if duty.overdue_since:
             yield HistoryLine(duty.overdue_since, f"{what} overdue", url)
         if duty.met_at:
-            yield HistoryLine(duty.met_at, f"{what} met by {duty.met_by.type if duty.met_by else 'an event'}", url)
+            yield HistoryLine(duty.met_at, f"{what} met" + (f" by {duty.met_by.type}" if duty.met_by else ""), url)
         if duty.waived_at:
             yield HistoryLine(duty.waived_at, f"{what} waived by {duty.waived_by}: {duty.waive_reason}", url)
 
