@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from passengers.admin import passenger_link
+
 from .models import Hotel, HotelStay, RoomNight, UnaccommodatedStay
 
 
@@ -68,5 +70,5 @@ class HotelStayAdmin(admin.ModelAdmin):
 class UnaccommodatedStayAdmin(HotelStayAdmin):
     """The queue operators work through: passengers owed a room that none was left for."""
 
-    list_display = ("night", "airport", "booking", "passenger", "cause", "flight", "created_at")
+    list_display = ("night", "airport", "booking", passenger_link, "cause", "flight", "created_at")
     list_filter = ("night", ("airport", admin.RelatedOnlyFieldListFilter), "cause")

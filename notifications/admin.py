@@ -121,7 +121,7 @@ class PassengerMessageAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "passenger", "flight", "kind", "channel", "recipient", "status", "finished_at")
     list_filter = ("kind", "channel", "status")
     list_select_related = ("passenger", "flight")
-    search_fields = ("=passenger__ref", "passenger__last_name", "=kind")
+    search_fields = ("=passenger__ref", "passenger__last_name", "=passenger__booking__locator", "=kind")
     search_help_text = "Passenger id, last name or kind (delay, voucher, …)."
     actions = ["resend"]
 

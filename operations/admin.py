@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from airline import clock
+from passengers.admin import passenger_link
 
 from . import services
 from .models import Duty
@@ -59,7 +60,7 @@ class DutyAdmin(admin.ModelAdmin):
 
     @admin.display(description="passenger", ordering="passenger__ref")
     def passenger_ref(self, duty: Duty) -> str:
-        return duty.passenger.ref
+        return passenger_link(duty)
 
     @admin.display(description="booking", ordering="passenger__booking__locator")
     def locator(self, duty: Duty) -> str:
