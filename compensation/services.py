@@ -4,8 +4,6 @@ updated in place by every later disruption of the journey until it is paid (POLI
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -13,30 +11,20 @@ from django.utils import timezone
 
 from events.contracts import EventFacts
 from events.runner import PermanentError
+from events.services import publish
 from flights.models import Flight, FlightStatus
-from flights.selectors import regimes_of
+from flights.selectors import estimated_arrivals, regimes_of
 from passengers.models import Booking
-from passengers.selectors import ticketed_arrivals
+from passengers.selectors import bookings_ending_with, journeys
 from rebooking.payloads import ReaccommodatedParty
-from rights.compensation import Disruption, assess_compensation
-from rights.regime import Regime, journey_regime
+from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
 
 from .models import Case, Entitlement, EntitlementStatus
-from .selectors import Held, bookings_ending_with, estimated_arrivals, held_records, journeys
+from .payloads import CompensationAssessed
+from .selectors import Held, held_records
 
 UPDATED_FIELDS = ["regime", "case", "band", "reason_code", "arrival_delay_minutes", "amount", "currency", "status",
                   "reason", "event", "assessed_at"]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One passenger's journey after the latest disruption that touched it: ``arrival`` is the (new) arrival at
-    the final destination, None when the passenger does not get there on this booking."""
-
-    passenger_id: int
-    booking_id: int
-    case: Case
-    arrival: dt.datetime | None
 
 
 def assess_after_delay(*, flight_id: int, cause: EventFacts) -> dict[str, Any]:
@@ -51,7 +39,7 @@ def assess_after_delay(*, flight_id: int, cause: EventFacts) -> dict[str, Any]:
     if flight.status == FlightStatus.CANCELLED:
         return {"assessed": 0, "eligible": 0}  # the cancellation's reaccommodation assesses everyone
     claims = [
-        Claim(passenger_id, booking.booking_id, Case.DELAYED, flight.estimated_arrival)
+        Claim(passenger_id, booking.booking_id, Disruption.DELAYED, flight.estimated_arrival)
         for booking in bookings_ending_with(flight.id, as_of=cause.occurred_at)
         for passenger_id in booking.passenger_ids
     ]
@@ -86,13 +74,14 @@ def assess_after_refund(
     flight = _locked(flight_id)
     if flight.status != FlightStatus.CANCELLED:
         return {"assessed": 0, "eligible": 0}
-    claims = [Claim(passenger_id, booking_id, Case.CANCELLED_REFUNDED, None) for passenger_id in passenger_ids]
+    claims = [Claim(passenger_id, booking_id, Disruption.CANCELLED_REFUNDED, None) for passenger_id in passenger_ids]
     return record(claims, flight=flight, cause=cause)
 
 
 def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[str, Any]:
     """Assess the claims on ``flight``'s disruption and upsert one record per passenger and journey, in bulk
-    (a constant seven queries).
+    (a constant number of queries), and publish ``compensation.assessed`` for the records this event assessed anew
+    (none on a redelivery: nothing is published twice).
 
     The journeys' rows are locked first, so the handlers that touch one journey take turns whichever flight they
     are about. A new record's flight is ``flight``; an existing one keeps its flight (the journey's first
@@ -103,7 +92,6 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
     booking_ids = sorted({claim.booking_id for claim in claims})
     _lock_journeys(booking_ids)
     paths = journeys(booking_ids)
-    ticketed = ticketed_arrivals(booking_ids)
     held = held_records(claim.passenger_id for claim in claims)
     regimes = regimes_of(
         sorted({flight.id} | {path.first_flight_id for path in paths.values()} | {h.flight_id for h in held.values()})
@@ -116,28 +104,26 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
             continue
         path = paths[claim.booking_id]
         first_disrupted = flight.id if kept is None else kept.flight_id
-        regime = journey_regime(first_flight=regimes[path.first_flight_id], disrupted_flight=regimes[first_disrupted])
-        if regime is Regime.NONE:
-            continue
-        delay = None if claim.arrival is None else _minutes(claim.arrival - ticketed[claim.booking_id])
-        band = path.band(regime)
-        outcome = assess_compensation(
-            regime=regime,
-            disruption=Disruption(claim.case),
-            band=band,
+        assessed = assess_journey(
+            claim,
+            journey=path,
+            first_flight=regimes[path.first_flight_id],
+            disrupted_flight=regimes[first_disrupted],
             reason_code=flight.delay_reason,
-            arrival_delay_minutes=delay,
         )
+        if assessed is None:
+            continue
+        outcome = assessed.outcome
         rows.append(
             Entitlement(
                 passenger_id=claim.passenger_id,
                 booking_id=claim.booking_id,
                 flight_id=first_disrupted,
-                regime=regime.value,
-                case=claim.case,
-                band=band,
+                regime=assessed.regime.value,
+                case=Case(claim.disruption),
+                band=assessed.band,
                 reason_code=flight.delay_reason,
-                arrival_delay_minutes=delay,
+                arrival_delay_minutes=assessed.arrival_delay_minutes,
                 amount=outcome.amount,
                 currency=outcome.currency,
                 status=outcome.status.value,
@@ -149,6 +135,20 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
     Entitlement.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["passenger", "booking"], update_fields=UPDATED_FIELDS
     )
+    anew = [row for row in rows if _assessed_anew(held.get((row.passenger_id, row.booking_id)), cause)]
+    if anew:
+        eligible_anew = [row.passenger_id for row in anew if row.status == EntitlementStatus.ELIGIBLE]
+        assessed_ids = sorted({row.passenger_id for row in anew})
+        publish(
+            CompensationAssessed(
+                flight_id=flight.id,
+                flight=str(flight.ref),
+                assessed_passenger_ids=assessed_ids,
+                passenger_ids=sorted(set(eligible_anew)),
+            ),
+            flight_id=flight.id,
+            caused_by=cause,
+        )
     eligible = sum(row.status == EntitlementStatus.ELIGIBLE for row in rows)
     return {"assessed": len(rows), "eligible": eligible}
 
@@ -166,13 +166,16 @@ def mark_paid(entitlement_ids: list[int], *, by: str) -> list[Entitlement]:
     return records
 
 
-def _case(party: ReaccommodatedParty) -> Case:
+def _case(party: ReaccommodatedParty) -> Disruption:
     """The compensation case of a reaccommodated party: by its cause, and whether it was rebooked."""
     if not ((party.rebooked and party.new) or party.unprotected):
         raise PermanentError(f"no compensation case for a {party.cause} party that is {party.status}")
-    if party.cancelled:
-        return Case.CANCELLED if party.rebooked else Case.CANCELLED_UNPROTECTED
-    return Case.MISSED_CONNECTION if party.rebooked else Case.MISSED_CONNECTION_UNPROTECTED
+    return reaccommodated_disruption(cancelled=party.cancelled, rerouted=party.rebooked)
+
+
+def _assessed_anew(kept: Held | None, cause: EventFacts) -> bool:
+    """Whether a record written on ``cause`` was not already assessed on it (a redelivery rewrites it as it was)."""
+    return kept is None or kept.event_id != cause.id
 
 
 def _settled(kept: Held, cause: EventFacts) -> bool:
@@ -190,7 +193,3 @@ def _lock_journeys(booking_ids: list[int]) -> None:
 def _locked(flight_id: int) -> Flight:
     """The flight, its row locked until the transaction ends: the handlers of one flight's events take turns."""
     return Flight.objects.select_for_update().get(id=flight_id)
-
-
-def _minutes(delta: dt.timedelta) -> int:
-    return int(delta.total_seconds() // 60)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from rights.regime import Regime, flight_regime
 
 from .designators import FlightRef
@@ -25,3 +28,8 @@ def regimes_of(flight_ids: list[int]) -> dict[int, Regime]:
     """The regime of each of ``flight_ids`` (one query)."""
     flights = Flight.objects.filter(id__in=flight_ids).select_related("origin", "destination", "carrier")
     return {flight.id: regime_of(flight) for flight in flights}
+
+
+def estimated_arrivals(flight_ids: Iterable[int]) -> dict[int, dt.datetime]:
+    """The estimated arrival of each flight (one query)."""
+    return dict(Flight.objects.filter(id__in=list(flight_ids)).values_list("id", "estimated_arrival"))

@@ -21,14 +21,13 @@ from flights.payloads import FlightCancelled, FlightDelayed
 from flights.selectors import regime_of
 from lodging.payloads import HotelBooked
 from notifications.models import PassengerMessage, PassengerMessageKind, PassengerMessageStatus
-from rebooking.payloads import PassengerReaccommodated
+from rebooking.payloads import PassengerReaccommodated, PassengerRefunded
 from rights.bands import band_between
 from rights.connections import missed, onward_from
 from rights.duties import (
     DutyKind,
     DutyStatus,
     FlightDisruption,
-    Owed,
     hotel_owed,
     owed_to_everyone_booked,
     reaccommodation_owed,
@@ -36,16 +35,16 @@ from rights.duties import (
 from rights.hotels import night_after_reaccommodation
 from rights.regime import Regime
 
+from .compensation import Owing, owed_after_delay, owed_after_reaccommodation, owed_after_refund
 from .models import Duty
 from .selectors import booked_on
-
-Owing = list[tuple[int, Owed]]  # (passenger id, duty)
 
 
 def owe_for_disruption(disruption: FlightDelayed | FlightCancelled, *, cause: EventFacts) -> dict[str, int]:
     """The duties a delay or cancellation owes everyone booked on the flight when it happened: meal, origin
-    hotel and notice of rights by the rulebook, and a reaccommodation for whoever it strands (everyone on a
-    cancellation, the misconnects of a delay)."""
+    hotel and notice of rights by the rulebook, a reaccommodation for whoever it strands (everyone on a
+    cancellation, the misconnects of a delay), and compensation for the delayed journeys ending with it that are
+    eligible (a cancellation's compensation is owed on its reaccommodation, when the new arrivals are known)."""
     flight = Flight.objects.select_related("origin", "destination", "carrier").get(id=disruption.flight_id)
     regime = regime_of(flight)
     if isinstance(disruption, FlightDelayed):
@@ -76,12 +75,17 @@ def owe_for_disruption(disruption: FlightDelayed | FlightCancelled, *, cause: Ev
         ):
             owed.append(reaccommodation_owed(onward_from(arrival, min_connection_minutes=mct)))
         owing += [(passenger_id, duty) for passenger_id in booking.passenger_ids for duty in owed]
+    if not cancelled:
+        owing += owed_after_delay(
+            flight, arrival=arrival, reason=disruption.reason or "", occurred_at=cause.occurred_at
+        )
     return {"owed": owe(owing, root_id=cause.root_id, flight_id=flight.id)}
 
 
 def owe_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cause: EventFacts) -> dict[str, int]:
     """What a reaccommodation reveals: a hotel for a rebooked party departing a later local day, and for a
-    misconnect with no way on (stranded at the connection); meets the rebooked parties' reaccommodation."""
+    misconnect with no way on (stranded at the connection), and compensation for the parties whose journey is now
+    eligible (rerouted late enough, or not rerouted); meets the rebooked parties' reaccommodation."""
     flight = Flight.objects.select_related("origin", "destination", "carrier").get(id=reaccommodation.flight_id)
     owing: Owing = []
     if regime_of(flight) is not Regime.NONE:
@@ -99,9 +103,22 @@ def owe_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cause
             )
             if night is not None:
                 owing += [(p, hotel_owed(night, timezone=zone)) for p in party.passenger_ids]
+    owing += owed_after_reaccommodation(flight, reaccommodation.parties, occurred_at=cause.occurred_at)
     owed = owe(owing, root_id=cause.root_id, flight_id=flight.id)
     rebooked = [p for party in reaccommodation.parties if party.rebooked for p in party.passenger_ids]
     met = meet(DutyKind.REACCOMMODATION, rebooked, cause=cause, flight_id=flight.id)
+    return {"owed": owed, "met": met}
+
+
+def owe_after_refund(refunded: PassengerRefunded, *, cause: EventFacts) -> dict[str, int]:
+    """A refund meets the party's reaccommodation; after a cancellation it owes the party compensation (cancelled
+    and not rerouted) unless the reason is extraordinary."""
+    flight = Flight.objects.select_related("origin", "destination", "carrier").get(id=refunded.flight_id)
+    owing = owed_after_refund(
+        flight, booking_id=refunded.booking_id, passenger_ids=refunded.passenger_ids, occurred_at=cause.occurred_at
+    )
+    owed = owe(owing, root_id=cause.root_id, flight_id=flight.id)
+    met = meet(DutyKind.REACCOMMODATION, refunded.passenger_ids, cause=cause, flight_id=flight.id)
     return {"owed": owed, "met": met}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from compensation.payloads import CompensationAssessed
 from events.contracts import EventFacts
 from events.registry import subscriber
 from flights.payloads import FlightCancelled, FlightDelayed
@@ -18,13 +19,15 @@ from . import services
 
 @subscriber("duties", on=[FlightDelayed, FlightCancelled])
 def owed_by_disruption(payload: FlightDelayed | FlightCancelled, event: EventFacts) -> dict[str, Any]:
-    """Meal, hotel, notice of rights and reaccommodation owed to the passengers booked, by the rulebook."""
+    """Meal, hotel, notice of rights, reaccommodation and (a delay's) compensation owed to the passengers booked,
+    by the rulebook."""
     return services.owe_for_disruption(payload, cause=event)
 
 
 @subscriber("duties", on=[PassengerReaccommodated])
 def reaccommodated(payload: PassengerReaccommodated, event: EventFacts) -> dict[str, Any]:
-    """Rebooked parties' reaccommodation met; the nights their new itinerary, or no way on, now owes them."""
+    """Rebooked parties' reaccommodation met; the nights and the compensation their new itinerary, or no way on,
+    now owes them."""
     return services.owe_after_reaccommodation(payload, cause=event)
 
 
@@ -41,10 +44,21 @@ def hotels_booked(payload: HotelBooked, event: EventFacts) -> dict[str, Any]:
     return services.meet_hotels(payload, cause=event)
 
 
-@subscriber("duties", on=[ItineraryAccepted, ItineraryDeclined, PassengerRefunded])
-def passengers_chose(
-    payload: ItineraryAccepted | ItineraryDeclined | PassengerRefunded, event: EventFacts
-) -> dict[str, Any]:
-    """A party that accepted, declined or took a refund has had its reaccommodation duty met."""
+@subscriber("duties", on=[ItineraryAccepted, ItineraryDeclined])
+def passengers_chose(payload: ItineraryAccepted | ItineraryDeclined, event: EventFacts) -> dict[str, Any]:
+    """A party that accepted or declined its new itinerary has had its reaccommodation duty met."""
     met = services.meet(DutyKind.REACCOMMODATION, payload.passenger_ids, cause=event, flight_id=payload.flight_id)
+    return {"met": met}
+
+
+@subscriber("duties", on=[PassengerRefunded])
+def refunded(payload: PassengerRefunded, event: EventFacts) -> dict[str, Any]:
+    """A refunded party has had its reaccommodation duty met; after a cancellation it is owed compensation."""
+    return services.owe_after_refund(payload, cause=event)
+
+
+@subscriber("duties", on=[CompensationAssessed])
+def compensation_recorded(payload: CompensationAssessed, event: EventFacts) -> dict[str, Any]:
+    """Each passenger whose compensation was recorded eligible has had their compensation duty met."""
+    met = services.meet(DutyKind.COMPENSATION, payload.passenger_ids, cause=event, flight_id=payload.flight_id)
     return {"met": met}

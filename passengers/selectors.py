@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from flights.models import Airport
+
 from .models import Passenger, Segment, SegmentStatus
 
 
@@ -57,15 +59,73 @@ def bookings_on_flight(flight_id: int, *, as_of: dt.datetime) -> list[BookingOnF
     return [BookingOnFlight(booking_id, locator, tuple(ids)) for (booking_id, locator), ids in passengers.items()]
 
 
+def bookings_ending_with(flight_id: int, *, as_of: dt.datetime) -> list[BookingOnFlight]:
+    """The bookings on the flight at ``as_of`` whose journey then ended with it (two queries).
+
+    Read as of the event, so the answer is the same whether rebooking has already moved a misconnected party on
+    or not.
+    """
+    on_flight = bookings_on_flight(flight_id, as_of=as_of)
+    last_flights = dict(
+        segments_as_of(as_of)
+        .filter(booking_id__in=bookings_on_flight_ids(flight_id, as_of=as_of))
+        .order_by("booking_id", "position")
+        .values_list("booking_id", "flight_id")
+    )  # the last position of each booking wins
+    return [booking for booking in on_flight if last_flights.get(booking.booking_id) == flight_id]
+
+
+def as_ticketed(booking_ids: Iterable[int]) -> QuerySet[Segment]:
+    """The bookings' segments as they were loaded (rebooking adds segments, marked ``added_at``, and removes
+    none), in journey order."""
+    return Segment.objects.filter(booking_id__in=list(booking_ids), added_at__isnull=True).order_by(
+        "booking_id", "position"
+    )
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A booking's journey as it was ticketed: where it starts, where it finally ends, its first flight and the
+    arrival it was ticketed for (compensation measures the arrival delay against it, Folkerts C-11/11)."""
+
+    origin: Airport
+    destination: Airport
+    first_flight_id: int
+    ticketed_arrival: dt.datetime
+
+
+def journeys(booking_ids: Iterable[int]) -> dict[int, Journey]:
+    """Every booking's journey as ticketed, by booking id (two queries).
+
+    Its segments as the booking was loaded (rebooking adds segments and removes none): rebooking keeps the origin
+    and the final destination, so the journey's band, first flight and ticketed arrival are those it was ticketed
+    with.
+    """
+    legs = as_ticketed(booking_ids).values_list(
+        "booking_id", "flight_id", "flight__origin_id", "flight__destination_id", "flight__scheduled_arrival"
+    )
+    first: dict[int, tuple[int, str]] = {}
+    last: dict[int, tuple[str, dt.datetime]] = {}
+    for booking_id, flight_id, origin, destination, arrival in legs:
+        first.setdefault(booking_id, (flight_id, origin))
+        last[booking_id] = destination, arrival
+    airports = Airport.objects.in_bulk({origin for _, origin in first.values()} | {d for d, _ in last.values()})
+    return {
+        booking_id: Journey(
+            origin=airports[origin],
+            destination=airports[last[booking_id][0]],
+            first_flight_id=flight_id,
+            ticketed_arrival=last[booking_id][1],
+        )
+        for booking_id, (flight_id, origin) in first.items()
+    }
+
+
 def ticketed_arrivals(booking_ids: Iterable[int]) -> dict[int, dt.datetime]:
     """The arrival each booking was ticketed for: the scheduled arrival of its last segment as it was loaded
     (rebooking adds segments, marked ``added_at``, and never removes one), however often it was rebooked since.
     Compensation and arrival delays are measured against it (Folkerts C-11/11). One query."""
-    rows = (
-        Segment.objects.filter(booking_id__in=list(booking_ids), added_at__isnull=True)
-        .order_by("booking_id", "position")
-        .values_list("booking_id", "flight__scheduled_arrival")
-    )
+    rows = as_ticketed(booking_ids).values_list("booking_id", "flight__scheduled_arrival")
     return dict(rows)  # the last position of each booking wins
 
 

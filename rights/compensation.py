@@ -3,13 +3,16 @@ owed it, how much, and in which currency."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 from flights.reasons import REASONS, is_extraordinary
-from rights.bands import Band
-from rights.regime import Regime, currency_of
+from rights.bands import Band, band_between
+from rights.geo import Sited
+from rights.regime import Regime, currency_of, journey_regime
 
 NOTHING = Decimal("0.00")
 #: Art. 7(1)(a)-(c) (UK261: as amended for the United Kingdom), by regime and the band of the whole journey.
@@ -127,3 +130,73 @@ def _halved(disruption: Disruption, band: Band, late: int) -> bool:
         # Sturgeon applies Art. 7(2)(c) to delays: only long-haul, no more than 4 hours late (POLICY.md version 2).
         return band is Band.LONG and late <= HALF_UP_TO_MINUTES[Band.LONG]
     return late <= HALF_UP_TO_MINUTES[band]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One passenger's journey after the latest disruption that touched it: what happened to it, and the (new)
+    arrival at the final destination, None when the passenger does not get there on this booking."""
+
+    passenger_id: int
+    booking_id: int
+    disruption: Disruption
+    arrival: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A journey's compensation as assessed on one disruption: the law and band it falls under, how late it
+    arrives at its final destination against the ticketed arrival (None when not rerouted), and the outcome."""
+
+    regime: Regime
+    band: Band
+    arrival_delay_minutes: int | None
+    outcome: Compensation
+
+    @property
+    def eligible(self) -> bool:
+        """Whether compensation is owed."""
+        return self.outcome.status is Status.ELIGIBLE
+
+
+class TicketedJourney(Protocol):
+    """A journey as it was ticketed: its first origin, its final destination and the arrival it was ticketed for
+    (a ``passengers.selectors.Journey`` qualifies)."""
+
+    @property
+    def origin(self) -> Sited: ...
+
+    @property
+    def destination(self) -> Sited: ...
+
+    @property
+    def ticketed_arrival(self) -> dt.datetime: ...
+
+
+def assess_journey(
+    claim: Claim, *, journey: TicketedJourney, first_flight: Regime, disrupted_flight: Regime, reason_code: str
+) -> Assessment | None:
+    """A passenger's ``claim`` on the ``journey`` it was ticketed for, assessed on a disruption with
+    ``reason_code``: ``first_flight`` and ``disrupted_flight`` are the regimes of the journey's first flight and
+    of its (first) disrupted flight. None where no regime applies to the journey: nothing is owed or recorded.
+
+    The one place both the compensation subscriber (which records it) and the duties observer (which owes a
+    ``compensation`` duty when it is eligible) decide a journey's compensation.
+    """
+    regime = journey_regime(first_flight=first_flight, disrupted_flight=disrupted_flight)
+    if regime is Regime.NONE:
+        return None
+    late = None if claim.arrival is None else int((claim.arrival - journey.ticketed_arrival).total_seconds() // 60)
+    band = band_between(journey.origin, journey.destination, uk261=regime is Regime.UK261)
+    outcome = assess_compensation(
+        regime=regime, disruption=claim.disruption, band=band, reason_code=reason_code, arrival_delay_minutes=late
+    )
+    return Assessment(regime, band, late, outcome)
+
+
+def reaccommodated_disruption(*, cancelled: bool, rerouted: bool) -> Disruption:
+    """What happened to a reaccommodated party's journey: by its cause (a cancellation, else a missed connection)
+    and whether it was rerouted (else unprotected)."""
+    if cancelled:
+        return Disruption.CANCELLED if rerouted else Disruption.CANCELLED_UNPROTECTED
+    return Disruption.MISSED_CONNECTION if rerouted else Disruption.MISSED_CONNECTION_UNPROTECTED

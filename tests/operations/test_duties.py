@@ -66,6 +66,7 @@ def test_a_completed_flow_with_unprotected_passengers_needs_action_until_operato
         | {(p, "rights_notice", "open") for p in everyone}  # not sent yet
         | {(p, "reaccommodation", "open") for p in strand}  # unprotected: no way on
         | {(p, "hotel", "open") for p in strand}  # stranded at CDG overnight, no hotel there
+        | {(p, "compensation", "met") for p in everyone}  # 300 min late, or not rerouted: recorded eligible
     )
     assert business_statuses([root.id]) == {root.id: "needs_action"}
     document = build_outcomes()
@@ -121,7 +122,9 @@ def test_an_event_that_meets_a_duty_before_it_is_recorded_leaves_it_met(stranded
     assert run_delivery(issued.deliveries.get(subscriber="duties").id) == "done"  # before the root's
     assert run_delivery(root.deliveries.get(subscriber="duties").id) == "done"
     assert set(Duty.objects.filter(root=root, kind="meal").values_list("status", flat=True)) == {"met"}
-    assert Duty.objects.filter(root=root).count() == 4 * 2 + 3, "meal and notice for all, reaccommodation for 3"
+    assert Duty.objects.filter(root=root).count() == 4 * 2 + 3 + 1, (
+        "meal and notice for all, reaccommodation for 3, compensation for SOLO01 (224 min late)"
+    )
 
 
 def test_a_redelivered_disruption_records_nothing_twice(stranded: Flight) -> None:
