@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from airline import clock
 
 from . import services
+from .disruption_rows import RootFilter
 from .models import Duty
 
 
@@ -40,7 +41,7 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Duty)
 class DutyAdmin(admin.ModelAdmin):
     list_display = ["kind", "status", "passenger_ref", "locator", "flight", "due_utc", "overdue"]
-    list_filter = ["status", OverdueFilter, "kind"]
+    list_filter = ["status", OverdueFilter, "kind", RootFilter]
     search_fields = ["passenger__ref", "passenger__booking__locator", "passenger__last_name"]
     list_select_related = ["passenger__booking", "flight__carrier"]
     date_hierarchy = "due"

@@ -15,7 +15,12 @@ class OperationsAdminSite(admin.AdminSite):
     index_title = "Today"
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
-        from .dashboard import queues, todays_disruptions
+        from .dashboard import duties_by_kind, queues, todays_disruptions
 
-        context = {"disruptions": todays_disruptions(), "queues": queues(), **(extra_context or {})}
+        context = {
+            "disruptions": todays_disruptions(),
+            "duties_by_kind": duties_by_kind(),
+            "queues": queues(),
+            **(extra_context or {}),
+        }
         return super().index(request, extra_context=context)
