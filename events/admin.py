@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from operations.disruption_page import LIVE_TEMPLATE, live_context
+from operations.disruption_rows import RootFilter
 
 from .contracts import InvalidPayload, decode
 from .leasing import RESENDABLE
@@ -84,15 +90,37 @@ class EventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         return False
 
+    def get_urls(self) -> list[URLPattern]:
+        live = path("<path:object_id>/live/", self.admin_site.admin_view(self.live_view), name="events_event_live")
+        return [live, *super().get_urls()]
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        """The disruption page: it reloads itself every few seconds while its flow is in progress."""
-        event = self.get_object(request, object_id)
-        in_progress = bool(event) and status_of_annotated(event) == IN_PROGRESS
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "flow_in_progress": in_progress}
-        )
+        """The disruption page: read only (nothing on it can be changed), its live part refreshed by htmx while
+        the flow is in progress."""
+        event = self._viewable(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            **live_context(event),
+            "opts": self.opts,
+            "original": event,
+            "title": f"{event.type} {event.payload.get('flight', '')}",
+            "tree": self.tree(event),
+        }
+        return TemplateResponse(request, "admin/events/event/disruption.html", context)
+
+    def live_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The disruption page's figures and timeline alone, for htmx to swap in."""
+        return TemplateResponse(request, LIVE_TEMPLATE, live_context(self._viewable(request, object_id)))
+
+    def _viewable(self, request: HttpRequest, object_id: str) -> Event:
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404(f"No event {object_id}.")
+        if not self.has_view_or_change_permission(request, event):
+            raise PermissionDenied
+        return event
 
     @admin.display(description="flight", ordering="flight")
     def flight_link(self, event: Event) -> SafeString | str:
@@ -173,7 +201,7 @@ def _tree_label(event: Event, current: object) -> SafeString:
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["id", "event_link", "subscriber", "queue", "status", "attempts", "started_at", "finished_at",
                     "short_error"]  # fmt: skip
-    list_filter = ["status", "subscriber", "queue", "event__type"]
+    list_filter = ["status", "subscriber", "queue", "event__type", RootFilter]
     search_fields = ["=event__id", "=event__root__id", "subscriber"]
     list_select_related = ["event"]
     readonly_fields = ["id", "event", "subscriber", "queue", "status", "attempts", "created_at", "dispatched_at",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from operations.disruption_rows import RootFilter
 from passengers.admin import passenger_link
 
 from .models import Hotel, HotelStay, RoomNight, UnaccommodatedStay
@@ -51,7 +52,7 @@ class RoomNightAdmin(admin.ModelAdmin):
 @admin.register(HotelStay)
 class HotelStayAdmin(admin.ModelAdmin):
     list_display = ("passenger", "booking", "airport", "night", "hotel", "rooms", "status", "cause", "flight")
-    list_filter = ("status", "cause", "night", ("airport", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", "cause", "night", ("airport", admin.RelatedOnlyFieldListFilter), RootFilter)
     list_select_related = ("passenger", "booking", "hotel", "flight", "airport")
     search_fields = ("=passenger__ref", "passenger__last_name", "=booking__locator", "^hotel__code")
     search_help_text = "Passenger id, last name, booking locator or hotel code."
@@ -71,4 +72,4 @@ class UnaccommodatedStayAdmin(HotelStayAdmin):
     """The queue operators work through: passengers owed a room that none was left for."""
 
     list_display = ("night", "airport", "booking", passenger_link, "cause", "flight", "created_at")
-    list_filter = ("night", ("airport", admin.RelatedOnlyFieldListFilter), "cause")
+    list_filter = ("night", ("airport", admin.RelatedOnlyFieldListFilter), "cause", RootFilter)

@@ -15,6 +15,7 @@ from airline import clock
 from passengers.admin import passenger_link
 
 from . import services
+from .disruption_rows import RootFilter
 from .models import Duty
 
 
@@ -41,7 +42,7 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Duty)
 class DutyAdmin(admin.ModelAdmin):
     list_display = ["kind", "status", "passenger_ref", "locator", "flight", "due_utc", "overdue"]
-    list_filter = ["status", OverdueFilter, "kind"]
+    list_filter = ["status", OverdueFilter, "kind", RootFilter]
     search_fields = ["passenger__ref", "passenger__booking__locator", "passenger__last_name"]
     list_select_related = ["passenger__booking", "flight__carrier"]
     date_hierarchy = "due"

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from flights.admin import FlightSearchMixin
+from operations.disruption_rows import RootFilter
 
 from .models import MealVoucher, TariffRegime, VoucherStatus, VoucherTariff
 from .services import close_vouchers
@@ -16,7 +17,13 @@ from .services import close_vouchers
 @admin.register(MealVoucher)
 class MealVoucherAdmin(FlightSearchMixin, admin.ModelAdmin):
     list_display = ("code", "passenger", "flight", "airport", "amount", "currency", "status", "issued_at", "raised_at")
-    list_filter = ("status", ("airport", admin.RelatedOnlyFieldListFilter), "flight__service_date", "currency")
+    list_filter = (
+        "status",
+        ("airport", admin.RelatedOnlyFieldListFilter),
+        "flight__service_date",
+        "currency",
+        RootFilter,
+    )
     list_select_related = ("passenger", "flight", "airport")
     search_fields = ("=code", "=passenger__ref", "passenger__last_name", "=passenger__booking__locator")
     search_help_text = "Voucher code, passenger id, last name, booking locator or flight (NV117, NV117/2026-11-25)."
