@@ -17,3 +17,4 @@ class EventType(StrEnum):
     PASSENGER_REFUNDED = "passenger.refunded"
     VOUCHER_ISSUED = "voucher.issued"
     HOTEL_BOOKED = "hotel.booked"
+    DUTY_WAIVED = "duty.waived"

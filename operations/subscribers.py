@@ -14,6 +14,7 @@ from rights.duties import DutyKind
 from vouchers.payloads import VoucherIssued
 
 from . import services
+from .payloads import DutyWaived
 
 
 @subscriber("duties", on=[FlightDelayed, FlightCancelled])
@@ -48,3 +49,9 @@ def passengers_chose(
     """A party that accepted, declined or took a refund has had its reaccommodation duty met."""
     met = services.meet(DutyKind.REACCOMMODATION, payload.passenger_ids, cause=event, flight_id=payload.flight_id)
     return {"met": met}
+
+
+@subscriber("duties", on=[DutyWaived])
+def duties_waived(payload: DutyWaived, event: EventFacts) -> dict[str, Any]:
+    """An operator's waiver: the duties still open are waived, with who and why."""
+    return services.apply_waiver(payload, cause=event)
