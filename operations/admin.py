@@ -153,7 +153,10 @@ class DutyAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         """The duty's facts, and the buttons for the actions its kind allows while it is open."""
         duty = self.get_object(request, object_id)
-        context = {"actions_on_duty": self._actions_on(request, duty) if duty else [], **(extra_context or {})}
+        context: dict[str, Any] = {"actions_on_duty": self._actions_on(request, duty) if duty else []}
+        if duty is not None:
+            context["title"] = f"{duty.get_kind_display().capitalize()} owed to {duty.passenger.ref}"
+        context |= extra_context or {}
         context |= {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
         return super().change_view(request, object_id, form_url, extra_context=context)
 
