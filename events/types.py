@@ -18,3 +18,4 @@ class EventType(StrEnum):
     VOUCHER_ISSUED = "voucher.issued"
     HOTEL_BOOKED = "hotel.booked"
     COMPENSATION_ASSESSED = "compensation.assessed"
+    DUTY_WAIVED = "duty.waived"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from operations.disruption_rows import RootFilter
 from passengers.admin import passenger_link
@@ -71,5 +74,11 @@ class HotelStayAdmin(admin.ModelAdmin):
 class UnaccommodatedStayAdmin(HotelStayAdmin):
     """The queue operators work through: passengers owed a room that none was left for."""
 
-    list_display = ("night", "airport", "booking", passenger_link, "cause", "flight", "created_at")
+    list_display = ("night", "airport", "booking", passenger_link, "cause", "flight", "created_at", "book_by_hand")
     list_filter = ("night", ("airport", admin.RelatedOnlyFieldListFilter), "cause", RootFilter)
+
+    @admin.display(description="")
+    def book_by_hand(self, stay: UnaccommodatedStay) -> SafeString:
+        """To the duty page's form booking a room by hand for the stay's passenger (and their booking's)."""
+        url = reverse("admin:operations_duty_book_stay", args=[stay.pk])
+        return format_html('<a class="button" href="{}">Book by hand…</a>', url)

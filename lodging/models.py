@@ -77,6 +77,10 @@ class HotelStay(models.Model):
     flight = models.ForeignKey(
         "flights.Flight", on_delete=models.CASCADE, related_name="hotel_stays", help_text="The disrupted flight."
     )
+    booked_by = models.CharField(
+        max_length=150, blank=True, help_text="The operator who booked the room by hand; empty when lodging did."
+    )
+    reference = models.CharField(max_length=64, blank=True, help_text="The hotel's confirmation (by hand).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

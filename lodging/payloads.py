@@ -73,9 +73,19 @@ class HotelBooked(EventPayload):
     """Passengers owed a room that none was left for."""
     stays: list[BookingStays]
     """Per booking and night."""
+    booked_by: str | None = None
+    """The operator who booked the rooms by hand; null when lodging allocated them."""
 
     @classmethod
-    def of(cls, *, flight_id: int, flight: str, stays: list[HotelStay], locators: dict[int, str]) -> HotelBooked:
+    def of(
+        cls,
+        *,
+        flight_id: int,
+        flight: str,
+        stays: list[HotelStay],
+        locators: dict[int, str],
+        booked_by: str | None = None,
+    ) -> HotelBooked:
         """The ``stays`` one event made (they come grouped by booking and night); ``locators`` by booking id."""
         booked = sum(stay.status == StayStatus.BOOKED for stay in stays)
         return cls(
@@ -87,4 +97,5 @@ class HotelBooked(EventPayload):
                 BookingStays.of(list(group), locators[booking_id])
                 for (booking_id, _), group in groupby(stays, key=lambda stay: (stay.booking_id, stay.night))
             ],
+            booked_by=booked_by,
         )

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.db import transaction
 from django.db.models import F
 
 from events.contracts import EventFacts
 from events.services import publish
+from flights.models import Flight, FlightStatus
 from flights.payloads import FlightDelayed
 from flights.selectors import regimes_of
+from passengers.models import Passenger
 from passengers.selectors import bookings_on_flight
 from rebooking.payloads import PassengerReaccommodated, ReaccommodatedParty
 from rights.hotels import hotel_night, night_after_reaccommodation, rooms_needed
 from rights.regime import Regime
 
 from .allocation import RoomRequest, fill
-from .models import HotelStay, RoomNight, StayCause, StayStatus
+from .models import Hotel, HotelStay, RoomNight, StayCause, StayStatus
 from .payloads import HotelBooked
 from .selectors import airport_timezones, nights_taken, ranked_room_nights
 
@@ -172,3 +176,73 @@ def _stay(flight_id: int, lodger: Lodger, passenger_id: int, room_night: RoomNig
         cause=lodger.cause,
         flight_id=flight_id,
     )
+
+
+class NotBookable(ValueError):
+    """A room an operator cannot book by hand as asked; nothing was changed."""
+
+
+@transaction.atomic
+def book_by_hand(
+    *,
+    passenger_ids: Collection[int],
+    hotel: Hotel,
+    night: dt.date,
+    flight_id: int,
+    by: str,
+    reference: str = "",
+    cause: EventFacts,
+) -> list[HotelStay]:
+    """An operator books ``hotel`` for ``night`` for passengers of one booking stranded by the disruption of
+    ``flight_id`` (``cause``: its root event). They share rooms as lodging's would (POLICY "Hotel stays"), taken
+    from the hotel's inventory for the night where it has one; their unaccommodated stays that night become
+    booked, the others get a stay. Publishes ``hotel.booked`` (``booked_by``) in the disruption's flow.
+
+    Raises :class:`NotBookable`, changing nothing, for passengers of several bookings, one who already has a room
+    that night or is stranded at another airport, or a hotel without the rooms free.
+    """
+    passengers = list(Passenger.objects.filter(id__in=passenger_ids).select_related("booking").order_by("id"))
+    if not passengers or len(passengers) != len(set(passenger_ids)) or len({p.booking_id for p in passengers}) > 1:
+        raise NotBookable("a room is booked for passengers of one booking")
+    stays = {
+        stay.passenger_id: stay
+        for stay in HotelStay.objects.select_for_update().filter(passenger__in=passengers, night=night)
+    }
+    for stay in stays.values():
+        if stay.status == StayStatus.BOOKED:
+            raise NotBookable(f"passenger {stay.passenger_id} already has a room on {night:%d %b}")
+        if stay.airport_id != hotel.airport_id:
+            raise NotBookable(f"passenger {stay.passenger_id} is stranded at {stay.airport_id}, not {hotel.airport_id}")
+    rooms = rooms_needed(len(passengers))
+    room_night = RoomNight.objects.filter(hotel=hotel, night=night).first()
+    if room_night is not None and not _take_rooms(room_night, rooms):
+        raise NotBookable(f"{hotel.code} has not {rooms} room(s) free on {night:%d %b} (it is full)")
+    flight = Flight.objects.select_related("carrier").get(id=flight_id)
+    booked = []
+    for passenger in passengers:
+        stay = stays.get(passenger.id) or HotelStay(
+            passenger=passenger,
+            booking_id=passenger.booking_id,
+            airport_id=hotel.airport_id,
+            night=night,
+            cause=_cause_at(flight, hotel.airport_id),
+            flight=flight,
+        )
+        stay.hotel, stay.rooms, stay.status = hotel, rooms, StayStatus.BOOKED
+        stay.booked_by, stay.reference = by, reference
+        stay.save()
+        booked.append(stay)
+    locators = {passengers[0].booking_id: passengers[0].booking.locator}
+    publish(
+        HotelBooked.of(flight_id=flight_id, flight=str(flight.ref), stays=booked, locators=locators, booked_by=by),
+        flight_id=flight_id,
+        caused_by=cause,
+    )
+    return booked
+
+
+def _cause_at(flight: Flight, airport: str) -> StayCause:
+    """Why a stay booked by hand at ``airport`` is owed: stranded at the connection, or at the origin."""
+    if airport == flight.destination_id:
+        return StayCause.MISCONNECT
+    return StayCause.CANCELLATION if flight.status == FlightStatus.CANCELLED else StayCause.DELAY

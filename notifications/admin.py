@@ -16,7 +16,6 @@ from django.utils import timezone
 from flights.admin import AirlineForm
 from operations.disruption_rows import RootFilter
 
-from . import passenger_delivery
 from .models import Partner, PartnerMessage, PartnerMessageAttempt, PassengerMessage, SandboxDelivery
 from .partner_http import post_signed
 from .services import partners, passengers
@@ -130,6 +129,5 @@ class PassengerMessageAdmin(ReadOnlyAdmin):
     def resend(self, request: HttpRequest, queryset: QuerySet[PassengerMessage]) -> None:
         for message in queryset:
             self.log_change(request, message, "Resent")
-        ids = passenger_delivery.resend(list(queryset.values_list("id", flat=True)))
-        passengers.send_after_commit(ids)
+        ids = passengers.send_again(queryset.values_list("id", flat=True))
         self.message_user(request, f"{len(ids)} message(s) queued to send again.")

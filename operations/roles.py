@@ -16,7 +16,8 @@ APPS = (
 
 #: (app label, codename) pairs beyond viewing everything.
 ROLES: dict[str, list[tuple[str, str]]] = {
-    # Disrupt flights, redeliver deliveries, resend partner and passenger messages.
+    # Disrupt flights, redeliver deliveries, resend partner and passenger messages, act on every duty (a hotel
+    # booked by hand, a rebooking or a refund included).
     "Operations controller": [
         ("flights", "disrupt_flight"),
         ("events", "change_event"),
@@ -27,6 +28,8 @@ ROLES: dict[str, list[tuple[str, str]]] = {
         ("django_celery_beat", "change_periodictask"),
         ("django_celery_beat", "view_periodictask"),
         ("operations", "change_duty"),
+        ("lodging", "change_hotelstay"),
+        ("rebooking", "change_reaccommodation"),
     ],
     # Vouchers, stays, reaccommodations and passenger messages.
     "Customer service": [

@@ -1,4 +1,5 @@
-"""Reads for duties: who was booked on a disrupted flight (with their onward segment), and business status."""
+"""Reads for duties: who was booked on a disrupted flight (with their onward segment), business status, and what
+the duty page needs to act on one duty (where its passenger is stranded, who shares their room, their notices)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from events.leasing import OPEN
 from events.models import Delivery
+from flights.models import Airport
+from lodging.models import HotelStay, StayStatus
+from notifications.models import PassengerMessage, PassengerMessageKind
 from passengers.models import Passenger
 from passengers.selectors import next_segments_after
-from rights.duties import BusinessStatus, DutyStatus, business_status
+from rebooking.models import Reaccommodation
+from rights.duties import BusinessStatus, DutyKind, DutyStatus, business_status
 
 from .models import Duty
 
@@ -72,3 +77,58 @@ def business_statuses(root_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Business
             status = BusinessStatus.IN_PROGRESS
         statuses[root] = status
     return statuses
+
+
+@dataclass(frozen=True)
+class Stranded:
+    """Where and for which night a duty's passenger is owed a room, and the unaccommodated stay, if any."""
+
+    airport: Airport
+    night: dt.date
+    unaccommodated: HotelStay | None
+
+
+def stranded(duty: Duty) -> Stranded:
+    """Where the duty's passenger is stranded: at the airport of their unaccommodated stay for the flight, else
+    where their reaccommodation case says they were disrupted (the connection, for a misconnect), else the
+    flight's origin; the night is the stay's, else the local date of the duty's due time there."""
+    unaccommodated = HotelStay.objects.filter(status=StayStatus.UNACCOMMODATED)
+    stay = (
+        unaccommodated.filter(passenger_id=duty.passenger_id, flight_id=duty.flight_id)
+        .select_related("airport")
+        .order_by("night")
+        .first()
+    )
+    if stay is not None:
+        return Stranded(stay.airport, stay.night, stay)
+    case = (
+        Reaccommodation.objects.filter(booking__passengers=duty.passenger_id, disrupted_flight_id=duty.flight_id)
+        .select_related("disruption_airport")
+        .first()
+    )
+    airport = case.disruption_airport if case else duty.flight.origin
+    return Stranded(airport, duty.due.astimezone(airport.tzinfo).date(), None)
+
+
+def hotel_party(duty: Duty) -> list[Passenger]:
+    """The passengers of the duty passenger's booking whose hotel duty of the same disruption is open: they share
+    the rooms an operator books (the duty's passenger first)."""
+    duties = Duty.objects.filter(
+        root_id=duty.root_id, kind=DutyKind.HOTEL, status=DutyStatus.OPEN, passenger__booking=duty.passenger.booking_id
+    )
+    party = [duty.passenger_id, *duties.exclude(passenger_id=duty.passenger_id).values_list("passenger_id", flat=True)]
+    return sorted(Passenger.objects.filter(id__in=party), key=lambda p: (p.id != duty.passenger_id, p.id))
+
+
+def rights_notices(duty: Duty) -> QuerySet[PassengerMessage]:
+    """The notices of rights written for the duty's passenger about its flight (one per channel)."""
+    return PassengerMessage.objects.filter(
+        passenger_id=duty.passenger_id, flight_id=duty.flight_id, kind=PassengerMessageKind.RIGHTS_NOTICE
+    )
+
+
+def reaccommodation_case(duty: Duty) -> Reaccommodation | None:
+    """The reaccommodation case of the duty passenger's booking for the disrupted flight, if one was opened."""
+    return Reaccommodation.objects.filter(
+        booking_id=duty.passenger.booking_id, disrupted_flight_id=duty.flight_id
+    ).first()

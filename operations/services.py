@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.db.models import Exists, OuterRef
 
 from airline import clock
 from events.contracts import EventFacts
+from events.models import Event
+from events.services import publish
 from flights.models import Flight
 from flights.payloads import FlightCancelled, FlightDelayed
 from flights.selectors import regime_of
@@ -37,6 +40,7 @@ from rights.regime import Regime
 
 from .compensation import Owing, owed_after_delay, owed_after_reaccommodation, owed_after_refund
 from .models import Duty
+from .payloads import DutyWaived
 from .selectors import booked_on
 
 
@@ -163,15 +167,52 @@ def meet_hotels(booked: HotelBooked, *, cause: EventFacts) -> dict[str, int]:
     return {"met": meet(DutyKind.HOTEL, passengers, cause=cause, flight_id=booked.flight_id)}
 
 
+class NotWaivable(ValueError):
+    """A waiver the operator cannot make: no reason given, or no open duty among those chosen."""
+
+
 @transaction.atomic
-def waive(duty_ids: Iterable[int], *, by: str, reason: str) -> int:
-    """Waive open duties (an operator's decision, kept with who and why); returns how many were waived."""
+def request_waivers(duties: Iterable[Duty], *, by: str, reason: str) -> list[Event]:
+    """An operator waives the open ones among ``duties``: one ``duty.waived`` per disruption, flight and kind, in
+    the disruption's flow; the observer applies it (:func:`waive`). Raises :class:`NotWaivable`, publishing
+    nothing, without a reason or when none of them is open."""
     reason = reason.strip()
     if not reason:
-        raise ValueError("a duty is waived with a reason")
-    return Duty.objects.filter(id__in=list(duty_ids), status=DutyStatus.OPEN).update(
-        status=DutyStatus.WAIVED, waived_at=clock.now(), waived_by=by, waive_reason=reason
+        raise NotWaivable("a duty is waived with a reason")
+    groups: dict[tuple[uuid.UUID, int, str], list[Duty]] = defaultdict(list)
+    for duty in duties:
+        if duty.status == DutyStatus.OPEN:
+            groups[duty.root_id, duty.flight_id, duty.kind].append(duty)
+    if not groups:
+        raise NotWaivable("none of these duties is open any more")
+    roots = Event.objects.in_bulk({root_id for root_id, _, _ in groups})
+    flights = Flight.objects.select_related("carrier").in_bulk({flight_id for _, flight_id, _ in groups})
+    return [
+        publish(
+            DutyWaived(
+                flight_id=flight_id,
+                flight=str(flights[flight_id].ref),
+                kind=DutyKind(kind),
+                duty_ids=[duty.id for duty in group],
+                passenger_ids=[duty.passenger_id for duty in group],
+                by=by,
+                reason=reason,
+            ),
+            flight_id=flight_id,
+            caused_by=roots[root_id].facts,
+        )
+        for (root_id, flight_id, kind), group in groups.items()
+    ]
+
+
+def apply_waiver(waived: DutyWaived, *, cause: EventFacts) -> dict[str, int]:
+    """The observer applies an operator's waiver to the duties still open, as of the operator's decision (a duty
+    met meanwhile stays met; a redelivery changes nothing)."""
+    duties = Duty.objects.filter(root_id=cause.root_id, kind=waived.kind, id__in=waived.duty_ids)
+    updated = duties.filter(status=DutyStatus.OPEN).update(
+        status=DutyStatus.WAIVED, waived_at=cause.occurred_at, waived_by=waived.by, waive_reason=waived.reason
     )
+    return {"waived": updated}
 
 
 def review(now: dt.datetime | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from rights.duties import DutyKind
 from vouchers.payloads import VoucherIssued
 
 from . import services
+from .payloads import DutyWaived
 
 
 @subscriber("duties", on=[FlightDelayed, FlightCancelled])
@@ -62,3 +63,9 @@ def compensation_recorded(payload: CompensationAssessed, event: EventFacts) -> d
     """Each passenger whose compensation was recorded eligible has had their compensation duty met."""
     met = services.meet(DutyKind.COMPENSATION, payload.passenger_ids, cause=event, flight_id=payload.flight_id)
     return {"met": met}
+
+
+@subscriber("duties", on=[DutyWaived])
+def duties_waived(payload: DutyWaived, event: EventFacts) -> dict[str, Any]:
+    """An operator's waiver: the duties still open are waived, with who and why."""
+    return services.apply_waiver(payload, cause=event)

@@ -168,7 +168,7 @@ class ReaccommodationAdmin(admin.ModelAdmin):
         """Refund any booking of a flight that gives the right (with or without a case), by its locator."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        form = RefundForm(request.POST or None)
+        form = RefundForm(request.POST or None, initial={"locator": request.GET.get("locator", "")})
         if request.method == "POST" and form.is_valid():
             case = self._refund(request, form.cleaned_data["locator"], by=request.user.get_username())
             if case is not None:

@@ -21,7 +21,7 @@ from rebooking.payloads import ItineraryAccepted, PassengerChoice, PassengerReac
 from rights.notice import rights_notice_owed
 from vouchers.payloads import VoucherChange, VoucherIssued
 
-from .. import selectors
+from .. import passenger_delivery, selectors
 from ..models import Channel, PassengerMessage, PassengerMessageKind, PassengerMessageStatus
 from ..tasks import send_in_batches
 
@@ -156,3 +156,11 @@ def send_after_commit(message_ids: Iterable[int]) -> None:
 
     if ids:
         transaction.on_commit(send, robust=True)  # the sweep sends what a broker error left
+
+
+def send_again(message_ids: Iterable[int]) -> list[int]:
+    """An operator sends dead messages again: they are pending again, and sent once the transaction commits;
+    returns their ids (the others are left as they are)."""
+    ids = passenger_delivery.resend(list(message_ids))
+    send_after_commit(ids)
+    return ids

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core import mail
 
 from airline import clock
@@ -20,31 +18,14 @@ from notifications import passenger_delivery
 from notifications.models import PassengerMessage
 from operations.models import Duty
 from operations.selectors import business_statuses
-from operations.services import review, waive
+from operations.services import NotWaivable, request_waivers, review
 from passengers.models import Booking
 from rebooking.choices import refund
 from scenarios.outcomes import build_outcomes
 from tests.support.flows import handle, run_flow
-from tests.support.scenarios import load_network, scenario_booking, scenario_flight
+from tests.support.operators import login
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def stranded(tmp_path: Path, settings) -> Flight:
-    """NV1 LHR→CDG (UK261: it departs GB) lands 19:15 for NV100 CDG→JFK at 20:30, the only flight on, and no
-    hotel at CDG: a long delay strands the three STRAND passengers there with nothing an automatic system can
-    do. SOLO1 flies NV1 alone. Only the first passenger of each booking has an email address."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    load_network(
-        [scenario_flight("1", "LHR", "CDG", "18:00", "19:15"), scenario_flight("100", "CDG", "JFK", "20:30", "23:59")],
-        [
-            scenario_booking("STRAND", [("1", "Y"), ("100", "Y")], size=3, email="ada@example.org"),
-            scenario_booking("SOLO01", [("1", "Y")], email="bob@example.org"),
-        ],
-        tmp_path,
-    )
-    return Flight.objects.get(number="1")
 
 
 def _duties(root: Event) -> set[tuple[str, str, str]]:
@@ -90,7 +71,10 @@ def test_a_completed_flow_with_unprotected_passengers_needs_action_until_operato
     run_flow(Event.objects.get(id=refund(booking_id=strand_booking.id, by="controller").event.root_id))
     assert {(p, s) for p, kind, s in _duties(root) if kind == "reaccommodation"} == {(p, "met") for p in strand}
     still_open = Duty.objects.filter(root=root, status="open")
-    assert waive(still_open.values_list("id", flat=True), by="controller", reason="printed notice; refunded") == 5
+    assert len(request_waivers(still_open, by="controller", reason="printed notice; refunded")) == 2, "per kind"
+    assert business_statuses([root.id]) == {root.id: "in_progress"}, "the observer has yet to apply the waivers"
+    run_flow(root)
+    assert not Duty.objects.filter(root=root, status="open").exists()
     assert business_statuses([root.id]) == {root.id: "handled"}
     waived = Duty.objects.filter(status="waived").first()
     assert (waived.waived_by, waived.waive_reason) == ("controller", "printed notice; refunded")
@@ -144,16 +128,10 @@ def test_a_short_delay_owes_nothing_and_is_handled(stranded: Flight) -> None:
 
 def test_a_duty_is_waived_only_with_a_reason(stranded: Flight) -> None:
     run_flow(delay_flight(flight=stranded, delay_minutes=224, reason="TECH"))
-    with pytest.raises(ValueError, match="reason"):
-        waive(Duty.objects.values_list("id", flat=True), by="controller", reason="  ")
-    assert not Duty.objects.filter(status="waived").exists()
+    with pytest.raises(NotWaivable, match="reason"):
+        request_waivers(Duty.objects.all(), by="controller", reason="  ")
+    assert not Event.objects.filter(type="duty.waived").exists()
     assert mail.outbox == [], "nothing was sent by waiving"
-
-
-def _login(client, role: str) -> None:
-    user = User.objects.create_user(role.replace(" ", "-"), password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    client.force_login(user)
 
 
 @pytest.mark.usefixtures("roles")
@@ -162,7 +140,7 @@ def test_operators_see_duties_and_waive_them_with_a_reason_in_the_console(
     stranded: Flight, client, role: str, may_waive: bool
 ) -> None:
     run_flow(delay_flight(flight=stranded, delay_minutes=224, reason="TECH"))
-    _login(client, role)
+    login(client, role)
     listing = client.get("/admin/operations/duty/?status__exact=open&kind__exact=rights_notice")
     assert listing.status_code == 200 and b"STRAND-2" in listing.content
     open_notices = list(Duty.objects.filter(kind="rights_notice").values_list("id", flat=True))
@@ -177,6 +155,7 @@ def test_operators_see_duties_and_waive_them_with_a_reason_in_the_console(
     assert b"A duty is waived with a reason" in refused.content
     assert not Duty.objects.filter(status="waived").exists()
     client.post("/admin/operations/duty/", chosen | {"apply": "1", "reason": "printed notice at the gate"})
+    run_flow(Event.objects.get(type="duty.waived").root)
     assert set(Duty.objects.filter(id__in=open_notices).values_list("status", "waived_by", "waive_reason")) == {
         ("waived", "Customer-service", "printed notice at the gate")
     }
