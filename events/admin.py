@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -107,6 +110,7 @@ class EventAdmin(admin.ModelAdmin):
             "original": event,
             "title": f"{event.type} {event.payload.get('flight', '')}",
             "tree": self.tree(event),
+            "payload_fields": _payload_fields(event.payload),
         }
         return TemplateResponse(request, "admin/events/event/disruption.html", context)
 
@@ -168,6 +172,14 @@ class EventAdmin(admin.ModelAdmin):
         for event in queryset:
             self.log_change(request, event, "Redelivered the failed or dead deliveries of its flow")
         self.message_user(request, f"{count} deliveries sent again.", messages.SUCCESS if count else messages.INFO)
+
+
+def _payload_fields(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """The payload as an operator reads it: a row per field, a nested value (a party, a list) as compact JSON."""
+    return [
+        (name.replace("_", " "), value if isinstance(value, str) else json.dumps(value, separators=(", ", ": ")))
+        for name, value in sorted(payload.items())
+    ]
 
 
 def _tree_items(children: dict[object, list[Event]], parent: object, *, current: object) -> SafeString:

@@ -86,9 +86,9 @@ def headline(root: Event, business: BusinessStatus) -> str:
 # Each figure counts the disruption's rows of a model that match the lookups its link puts in the list's query
 # string, so the number and the list it opens cannot disagree. ``overdue`` is the duties list's own filter.
 _ROW_FIGURES: list[tuple[str, type[Model], dict[str, str]]] = [
-    ("misconnects", Reaccommodation, {"cause__exact": Cause.MISCONNECT}),
-    ("rebooked", Reaccommodation, {"status__in": ",".join(REBOOKED)}),
-    ("unprotected", Reaccommodation, {"status__exact": CaseStatus.UNPROTECTED}),
+    ("bookings misconnected", Reaccommodation, {"cause__exact": Cause.MISCONNECT}),
+    ("bookings rebooked", Reaccommodation, {"status__in": ",".join(REBOOKED)}),
+    ("bookings unprotected", Reaccommodation, {"status__exact": CaseStatus.UNPROTECTED}),
     ("meal vouchers", MealVoucher, {}),
     ("stays booked", HotelStay, {"status__exact": StayStatus.BOOKED}),
     ("stays unaccommodated", HotelStay, {"status__exact": StayStatus.UNACCOMMODATED}),

@@ -68,14 +68,14 @@ def test_the_page_tells_the_disruption_and_each_figure_opens_exactly_its_rows(
     figures = {f.label: f for f in summary_of(root.id).figures + summary_of(root.id).duties}
     expected = {
         "passengers booked": 4,
-        "unprotected": Reaccommodation.objects.filter(event=root, status="unprotected").count(),
+        "bookings unprotected": Reaccommodation.objects.filter(event=root, status="unprotected").count(),
         "meal vouchers": MealVoucher.objects.filter(flight__number="1").count(),
         "stays unaccommodated": HotelStay.objects.filter(flight__number="1", status="unaccommodated").count(),
         "compensation records": Entitlement.objects.filter(event__root=root).count(),
         "duties open": Duty.objects.filter(root=root, status="open").count(),
         "duties met": Duty.objects.filter(root=root, status="met").count(),
     }
-    assert expected["unprotected"] == 1 and expected["meal vouchers"] == 4 and expected["duties open"] > 0
+    assert expected["bookings unprotected"] == 1 and expected["meal vouchers"] == 4 and expected["duties open"] > 0
     assert {label: figures[label].count for label in expected} == expected
     for figure in figures.values():
         assert f'href="{figure.url.replace("&", "&amp;")}"' in html, figure.label
