@@ -239,6 +239,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
+# Operators' formats: 24-hour times, each date-time labelled with its zone (airline/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["airline.formats"]
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
