@@ -59,6 +59,6 @@ class Command(BaseCommand):
         departs = flight.estimated_departure.astimezone(flight.origin.tzinfo)
         self.stdout.write(
             f"First disruption: {ref} {flight.origin_id}→{flight.destination_id} delayed {DELAY_MINUTES} min "
-            f"({REASON}), departs {departs:%Y-%m-%d %H:%M} {flight.origin_id} local; event {event.type} {event.id} "
+            f"({REASON}): now departs {departs:%Y-%m-%d %H:%M} {flight.origin_id} local; event {event.type} {event.id} "
             "is handled as soon as the worker runs."
         )
