@@ -30,7 +30,7 @@ DEMO_ENV := PARTNER_SANDBOX_ENABLED=$${PARTNER_SANDBOX_ENABLED:-true}
 demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/python manage.py load_scenario scenarios/contract/demo.json --replace --rebase today
+	$(BIN)/python manage.py load_demo --first-disruption
 	$(BIN)/python manage.py point_partners_at_sandbox --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py install_drills --enable
 	$(BIN)/python manage.py create_demo_operator
