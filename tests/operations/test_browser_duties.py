@@ -56,7 +56,10 @@ def test_a_controller_acts_on_the_open_duties_until_the_disruption_is_handled(
         reload_until(page, "business status: needs action", timeout=90)
         expect(page.locator("#content")).to_contain_text("duties open")
         screenshot(page, "disruption-needs-action")
-        page.click("text=duties open")
+        page.goto(f"{base}/admin/")
+        expect(page.locator("#disruptions")).to_contain_text("needs action")
+        screenshot(page, "dashboard")
+        page.click("#dashboard .queues >> text=Duties open")
         expect(page.locator("#result_list")).to_contain_text("STRAND-1")
         screenshot(page, "duties-open")
 
