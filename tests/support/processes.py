@@ -63,11 +63,11 @@ class CeleryProcess:
 
 
 class WorkerProcess(CeleryProcess):
-    """``celery -A airline worker`` on every queue."""
+    """``celery -A airline worker`` on every queue, or on ``queues`` only."""
 
-    def __init__(self, log_path: Path, concurrency: int = 2, **env: str) -> None:
+    def __init__(self, log_path: Path, concurrency: int = 2, queues: list[str] | None = None, **env: str) -> None:
         command = ["worker", "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
-                   "--without-heartbeat"]  # fmt: skip
+                   "--without-heartbeat", *(["--queues", ",".join(queues)] if queues else [])]  # fmt: skip
         super().__init__(command, log_path, ready=b"ready.", **env)
 
 
