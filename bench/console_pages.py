@@ -23,6 +23,11 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.test import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/airline_bench_console")
@@ -67,11 +72,12 @@ def run_flows(delay_count: int | None) -> int:
     return len(delays)
 
 
-def pages() -> list[tuple[str, str]]:
+def pages(user: User) -> list[tuple[str, str]]:
     """(label, URL) of every console page: the dashboard, each model's list and one of its change pages, and
     the filtered lists operators are sent to."""
     from django.contrib import admin
     from django.db.models import Count
+    from django.test import RequestFactory
     from django.urls import reverse
 
     from events.models import Event
@@ -88,10 +94,13 @@ def pages() -> list[tuple[str, str]]:
     busiest = Duty.objects.values("passenger_id").annotate(n=Count("id")).order_by("-n").first()
     representative = {Event: largest_root, Passenger: busiest["passenger_id"] if busiest else None}
     found = [("dashboard", reverse("admin:index"))]
-    for model in sorted(admin.site._registry, key=lambda model: model._meta.label):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    for model, model_admin in sorted(admin.site._registry.items(), key=lambda entry: entry[0]._meta.label):
         opts = model._meta
         found.append((f"{opts.label} list", reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")))
-        pk = representative.get(model) or model._default_manager.order_by("pk").values_list("pk", flat=True).last()
+        listed = model_admin.get_queryset(request).order_by("pk").values_list("pk", flat=True)
+        pk = representative.get(model) or listed.last()
         if pk is not None:
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
             found.append((f"{opts.label} page", url))
@@ -103,12 +112,17 @@ def pages() -> list[tuple[str, str]]:
     return found
 
 
-def measure(client: object, url: str, runs: int) -> tuple[float, float, int, int]:
+def measure(client: Client, url: str, runs: int) -> tuple[float, float, int, int]:
     """Median and slowest milliseconds of ``runs`` renders after a warm-up, the queries and the status of one."""
     from django.db import connection
 
-    queries = []  # counted by a wrapper: the debug query log is capped, and a full one counts nothing
-    with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+    queries: list[str] = []  # counted by a wrapper: the debug query log is capped, and a full one counts nothing
+
+    def counted(execute: Any, sql: str, *rest: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, *rest)
+
+    with connection.execute_wrapper(counted):
         response = client.get(url)
     timings = []
     for _ in range(runs):
@@ -144,7 +158,7 @@ def main() -> None:
     print(f"\nbaseline (Django's Groups list): {baseline:.0f} ms, {baseline_queries} queries; target {TARGET_MS} ms\n")
     print(f"{'page':<48} {'median ms':>9} {'max ms':>7} {'queries':>7}  status")
     over = []
-    for label, url in pages():
+    for label, url in pages(user):
         typical, slowest, queries, status = measure(client, url, args.runs)
         flag = "  OVER" if typical > TARGET_MS else ""
         print(f"{label:<48} {typical:9.0f} {slowest:7.0f} {queries:7d}  {status}{flag}")
