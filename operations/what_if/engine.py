@@ -14,7 +14,7 @@ from flights.services import cancel_flight, delay_flight
 
 from .flow import PreviewFailed, run_in_process
 from .options import InvalidPreview, Option, OptionKind, problems_of
-from .tally import OptionOutcome, WhatIf, tally
+from .tally import OptionOutcome, WhatIf, booked, tally
 
 #: How long the preview waits for a row lock that real work holds before it gives up (real work comes first).
 LOCK_TIMEOUT = "500ms"
@@ -70,8 +70,9 @@ def _rolled_back(flight: Flight, option: Option, reason: str) -> OptionOutcome:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
             root = _apply(flight, option, reason)
+            passengers = booked(root)
             run_in_process(root)
-            raise _Discard(tally(root, option))
+            raise _Discard(tally(root, option, passengers=passengers))
     except _Discard as discarded:
         return discarded.outcome
 

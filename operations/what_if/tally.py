@@ -70,10 +70,15 @@ class WhatIf:
     options: list[OptionOutcome]
 
 
-def tally(root: Event, option: Option) -> OptionOutcome:
-    """Count what ``root``'s flow (run in this transaction) produced."""
+def booked(root: Event) -> int:
+    """Passengers booked on the disrupted flight when ``root`` happened (count it before the flow runs: rebooking
+    ends their segments at that same moment when the clock stands still)."""
+    return passengers_on_flight(root.flight_id, as_of=root.occurred_at).count()
+
+
+def tally(root: Event, option: Option, *, passengers: int) -> OptionOutcome:
+    """Count what ``root``'s flow (run in this transaction) produced for the ``passengers`` booked."""
     flight = Flight.objects.select_related("origin", "destination", "carrier").get(id=root.flight_id)
-    passengers = passengers_on_flight(flight.id, as_of=root.occurred_at).count()
     cases = _reaccommodated(root)
     vouchers, hotels = _published(root)
     eligible = Entitlement.objects.filter(event__root=root, status=EntitlementStatus.ELIGIBLE)
