@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +19,7 @@ from .backoff import retry_wait
 from .contracts import InvalidPayload, decode
 from .correlation import correlation
 from .dispatch import dispatch
-from .models import Delivery, DeliveryStatus
+from .models import Delivery, DeliveryStatus, Event
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,14 @@ class PermanentError(Exception):
 
 class _LeaseLost(Exception):
     """The claim expired and another worker took the delivery: undo this run."""
+
+
+def call_handler(event: Event, subscriber: str) -> dict[str, Any]:
+    """Call subscriber ``subscriber``'s handler of ``event`` with the decoded payload and the event's facts, in the
+    caller's transaction; return what it produced. No claim, lease or outcome record: :func:`run_delivery` adds
+    those, the what-if preview runs handlers bare in a transaction it rolls back."""
+    subscription = registry.subscription(event.type, subscriber)
+    return subscription.handler(decode(event.type, event.version, event.payload), event.facts) or {}
 
 
 def run_delivery(delivery_id: int, *, task_id: str = "") -> str:
@@ -48,9 +57,7 @@ def run_delivery(delivery_id: int, *, task_id: str = "") -> str:
         logger.info("%s handling %s %s (attempt %d)", delivery.subscriber, event.type, event.id, delivery.attempts)
         try:
             with transaction.atomic():
-                subscription = registry.subscription(event.type, delivery.subscriber)
-                payload = decode(event.type, event.version, event.payload)
-                result = subscription.handler(payload, event.facts) or {}
+                result = call_handler(event, delivery.subscriber)
                 if not leasing.finish(work, token, DeliveryStatus.DONE, result=result):
                     raise _LeaseLost
         except _LeaseLost:

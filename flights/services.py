@@ -26,8 +26,12 @@ class DisruptionError(ValueError):
 
 
 def _locked(flight: Flight) -> Flight:
-    """Re-read the flight under a row lock so concurrent disruptions apply one after another."""
-    return Flight.objects.select_for_update().select_related("origin", "destination").get(pk=flight.pk)
+    """Re-read the flight under a row lock so concurrent disruptions apply one after another.
+
+    Only the flight's row (``of=self``): without it PostgreSQL locks the joined airports too, and every
+    disruption departing from or arriving at the same airport would wait for the others (and for a preview).
+    """
+    return Flight.objects.select_for_update(of=("self",)).select_related("origin", "destination").get(pk=flight.pk)
 
 
 def _check_reason(reason: str) -> str:

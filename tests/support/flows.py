@@ -9,10 +9,9 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
-from events import registry
-from events.contracts import EventPayload, decode, model_for
+from events.contracts import EventPayload, model_for
 from events.models import Delivery, Event
-from events.runner import run_delivery
+from events.runner import call_handler, run_delivery
 from events.selectors import status_of
 from events.services import publish
 
@@ -44,8 +43,7 @@ def wait_until_finished(event: Event, timeout: float = 30) -> str:
 def handle(event: Event, subscriber: str) -> dict[str, Any]:
     """Call subscriber ``subscriber``'s handler of ``event`` in this process, as its delivery would, without the
     claim, the lease or the outcome record (for query counts and redeliveries of one handler)."""
-    subscription = registry.subscription(event.type, subscriber)
-    return subscription.handler(decode(event.type, event.version, event.payload), event.facts) or {}
+    return call_handler(event, subscriber)
 
 
 def run_subscriber(event: Event, subscriber: str) -> dict[str, Any]:
