@@ -81,6 +81,7 @@ def pages(user: User) -> list[tuple[str, str]]:
     from django.urls import reverse
 
     from events.models import Event
+    from operations.disruption_summary import summary_of
     from operations.models import Duty
     from passengers.models import Passenger
 
@@ -109,6 +110,9 @@ def pages(user: User) -> list[tuple[str, str]]:
         ("open duties", f"{duties}?status__exact=open"),
         ("overdue duties", f"{duties}?status__exact=open&overdue=yes"),
     ]
+    if largest_root is not None:  # the lists the largest disruption's figures open, filtered to it
+        summary = summary_of(largest_root)
+        found += [(f"disruption's {figure.label}", figure.url) for figure in summary.figures + summary.duties]
     return found
 
 
