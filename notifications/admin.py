@@ -12,12 +12,15 @@ from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from flights.admin import AirlineForm
 from operations.disruption_rows import RootFilter
 
 from .models import Partner, PartnerMessage, PartnerMessageAttempt, PassengerMessage, SandboxDelivery
 from .partner_http import post_signed
+from .rendering import render
 from .services import partners, passengers
 
 
@@ -122,8 +125,15 @@ class PassengerMessageAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "channel", "status", RootFilter)
     list_select_related = ("passenger", "flight")
     search_fields = ("=passenger__ref", "passenger__last_name", "=passenger__booking__locator", "=kind")
-    search_help_text = "Passenger id, last name or kind (delay, voucher, …)."
+    search_help_text = "Passenger id, last name, booking locator or kind (delay, voucher, …)."
+    readonly_fields = ("text",)
     actions = ["resend"]
+
+    @admin.display(description="text sent")
+    def text(self, message: PassengerMessage) -> SafeString:
+        """The subject and body as the passenger receives them (rendered as the sender renders them)."""
+        sent = render(message)
+        return format_html("<strong>{}</strong><pre style='white-space:pre-wrap'>{}</pre>", sent.subject, sent.body)
 
     @admin.action(description="Send dead messages again", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[PassengerMessage]) -> None:

@@ -230,3 +230,11 @@ def test_the_duty_and_unaccommodated_lists_link_to_the_page(operator: Client, pa
     HotelStay.objects.update(status=StayStatus.UNACCOMMODATED, hotel=None, rooms=0)
     for changelist in ("admin:operations_duty_changelist", "admin:lodging_unaccommodatedstay_changelist"):
         assert _page_url(passenger) in operator.get(reverse(changelist)).content.decode(), changelist
+
+
+def test_a_passenger_messages_page_shows_the_text_sent(operator: Client, passenger: Passenger) -> None:
+    message = PassengerMessage.objects.get(passenger=passenger)
+    html = operator.get(reverse("admin:notifications_passengermessage_change", args=[message.pk])).content.decode()
+    assert "Text sent" in html
+    assert f"Flight {message.flight.ref}" in html, "the subject as sent"
+    assert passenger.first_name in html, "the body addresses the passenger"
