@@ -399,7 +399,6 @@ def test_a_short_time_limit_keeps_a_feasible_plan_and_reports_its_gap():
     assert not hurried.stats.optimal
     assert hurried.stats.gap >= 0
     assert hurried.stats.stopped_at
-    assert hurried.stats.seconds < 0.02 + 2  # the LP bound of an interrupted solve may take a second more
     optimum, _ = solve(parties, flights, time_limit=60)
     assert optimum.stats.optimal
     assert optimum.stats.gap == 0
