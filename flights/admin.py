@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from . import admin_drills  # noqa: F401 - registers the checked periodic-task admin
 from .admin_disruptions import disruption_urls
+from .admin_what_if import what_if_urls
 from .designators import InvalidDesignator, parse_designator, parse_flight_ref
 from .models import CABINS_HIGHEST_FIRST, Airline, Airport, Flight
 
@@ -157,7 +158,7 @@ class FlightAdmin(FlightSearchMixin, LockedOnChangeMixin, admin.ModelAdmin):
     )
 
     def get_urls(self) -> list:
-        return [*disruption_urls(self), *super().get_urls()]
+        return [*disruption_urls(self), *what_if_urls(self), *super().get_urls()]
 
     def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
         if request.user.has_perm("flights.disrupt_flight"):

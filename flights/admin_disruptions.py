@@ -59,6 +59,27 @@ ACTIONS: dict[str, tuple[str, type[forms.Form]]] = {
 }
 
 
+def allowed_flight(request: HttpRequest, pk: int) -> Flight:
+    """The flight ``pk`` for an operator who may disrupt flights (403 for anyone else, 404 for no such flight)."""
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    return get_object_or_404(Flight.objects.select_related("origin", "destination"), pk=pk)
+
+
+def recorded(
+    model_admin: admin.ModelAdmin, request: HttpRequest, flight: Flight, event: Event, change: str, *, title: str
+) -> HttpResponseRedirect:
+    """After a disruption: log ``change`` on the flight, say so, and land on the disruption page of ``event``."""
+    model_admin.log_change(request, flight, change)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    model_admin.message_user(
+        request,
+        format_html('{} recorded. <a href="{}">Follow its disruption</a>.', f"{title} of {flight}", url),
+        messages.SUCCESS,
+    )
+    return HttpResponseRedirect(url)
+
+
 def disruption_urls(model_admin: admin.ModelAdmin) -> list[URLPattern]:
     """One admin URL per disruption form: ``<flight id>/delay/``, ``…/cancel/``, ``…/gate/``."""
     return [
@@ -75,9 +96,7 @@ def _view(model_admin: admin.ModelAdmin, action: str) -> Callable[..., HttpRespo
     title, form_class = ACTIONS[action]
 
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
-        flight = get_object_or_404(Flight.objects.select_related("origin", "destination"), pk=pk)
+        flight = allowed_flight(request, pk)
         form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -85,14 +104,7 @@ def _view(model_admin: admin.ModelAdmin, action: str) -> Callable[..., HttpRespo
             except DisruptionError as exc:
                 form.add_error(None, str(exc))
             else:
-                model_admin.log_change(request, flight, f"{title}: {form.cleaned_data}")
-                url = reverse("admin:events_event_change", args=[event.pk])
-                model_admin.message_user(
-                    request,
-                    format_html('{} recorded. <a href="{}">Follow its disruption</a>.', f"{title} of {flight}", url),
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(url)
+                return recorded(model_admin, request, flight, event, f"{title}: {form.cleaned_data}", title=title)
         context: dict[str, Any] = {
             **model_admin.admin_site.each_context(request),
             "title": f"{title} {flight}",

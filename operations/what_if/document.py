@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .options import OptionKind
@@ -56,30 +58,47 @@ def _by_regime(outcome: OptionOutcome) -> str:
     return "; ".join(f"{regime} {_shown(money)}" for regime, money in outcome.compensation_by_regime.items()) or "—"
 
 
-_ROWS: list[tuple[str, Any]] = [
-    ("passengers booked", lambda o: o.passengers),
-    ("misconnects", lambda o: o.misconnects),
-    ("rebooked", lambda o: o.rebooked),
-    ("  by priority class", lambda o: _by_priority(o.rebooked_by_priority)),
-    ("unprotected", lambda o: o.unprotected),
-    ("  by priority class", lambda o: _by_priority(o.unprotected_by_priority)),
-    ("meal vouchers", lambda o: o.meal_vouchers),
-    ("  amount", lambda o: _shown(o.meal_voucher_amount)),
-    ("hotel stays booked", lambda o: o.hotel_stays),
-    ("unaccommodated", lambda o: o.unaccommodated),
-    ("compensation owed", lambda o: o.compensation_eligible),
-    ("  amount", lambda o: _shown(o.compensation_amount)),
-    ("  by regime", _by_regime),
-    ("refund options", lambda o: o.refund_options),
-    ("partner messages", lambda o: o.partner_messages),
-    ("passenger messages", lambda o: o.passenger_messages),
+@dataclass(frozen=True)
+class FigureRow:
+    """One figure of every option, as people read it: ``detail`` rows break down the figure above them."""
+
+    label: str
+    cells: list[str]
+    detail: bool = False
+
+
+_FIGURES: list[tuple[str, bool, Callable[[OptionOutcome], object]]] = [
+    ("passengers booked", False, lambda o: o.passengers),
+    ("misconnects", False, lambda o: o.misconnects),
+    ("rebooked", False, lambda o: o.rebooked),
+    ("by priority class", True, lambda o: _by_priority(o.rebooked_by_priority)),
+    ("unprotected", False, lambda o: o.unprotected),
+    ("by priority class", True, lambda o: _by_priority(o.unprotected_by_priority)),
+    ("meal vouchers", False, lambda o: o.meal_vouchers),
+    ("amount", True, lambda o: _shown(o.meal_voucher_amount)),
+    ("hotel stays booked", False, lambda o: o.hotel_stays),
+    ("unaccommodated", False, lambda o: o.unaccommodated),
+    ("compensation owed", False, lambda o: o.compensation_eligible),
+    ("amount", True, lambda o: _shown(o.compensation_amount)),
+    ("by regime", True, _by_regime),
+    ("refund options", False, lambda o: o.refund_options),
+    ("partner messages", False, lambda o: o.partner_messages),
+    ("passenger messages", False, lambda o: o.passenger_messages),
 ]
+
+
+def figure_rows(what_if: WhatIf) -> list[FigureRow]:
+    """Every figure of the options side by side: one row per figure, one cell per option in their order."""
+    return [
+        FigureRow(label, [str(value(outcome)) for outcome in what_if.options], detail)
+        for label, detail, value in _FIGURES
+    ]
 
 
 def table(what_if: WhatIf) -> str:
     """The options side by side, one column each, one row per figure."""
     header = ["", *(str(outcome.option) for outcome in what_if.options)]
-    rows = [header] + [[label, *(str(value(o)) for o in what_if.options)] for label, value in _ROWS]
+    rows = [header] + [[("  " if row.detail else "") + row.label, *row.cells] for row in figure_rows(what_if)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [f"What if {what_if.flight} ({what_if.reason}): nothing has been changed."]
     for row in rows:

@@ -21,7 +21,7 @@ LOCK_TIMEOUT = "500ms"
 #: Attempts of one option when real work holds a lock it needs, or changed a row it read, meanwhile.
 ATTEMPTS = 3
 
-__all__ = ["PreviewBusy", "PreviewFailed", "preview"]
+__all__ = ["PreviewBusy", "PreviewFailed", "apply_option", "preview"]
 
 
 class PreviewBusy(RuntimeError):
@@ -69,7 +69,7 @@ def _rolled_back(flight: Flight, option: Option, reason: str) -> OptionOutcome:
                 if outermost:  # one snapshot for the whole option: no half-done real work is seen
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-            root = _apply(flight, option, reason)
+            root = apply_option(flight, option, reason)
             passengers = booked(root)
             run_in_process(root)
             raise _Discard(tally(root, option, passengers=passengers))
@@ -77,8 +77,9 @@ def _rolled_back(flight: Flight, option: Option, reason: str) -> OptionOutcome:
         return discarded.outcome
 
 
-def _apply(flight: Flight, option: Option, reason: str) -> Event:
-    """The option, through the same service as the operator's action."""
+def apply_option(flight: Flight, option: Option, reason: str) -> Event:
+    """Commit ``option`` through the same service as the operator's Delay… and Cancel… (and as its preview);
+    returns the disruption's root event. Raises ``flights.services.DisruptionError`` when it cannot apply."""
     if option.kind == OptionKind.CANCEL:
         return cancel_flight(flight=flight, reason=reason)
     return delay_flight(flight=flight, delay_minutes=option.delay_minutes or 0, reason=reason)

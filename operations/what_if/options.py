@@ -49,12 +49,17 @@ def problems_of(flight: Flight, options: list[Option], reason: str) -> list[str]
     problems = option_problems(options)
     if reason not in REASONS:
         problems.append(f"unknown reason code {reason!r}; expected one of {', '.join(REASONS)}")
+    return problems + flight_problems(flight)
+
+
+def flight_problems(flight: Flight) -> list[str]:
+    """Why ``flight`` can no longer be disrupted by any option (none: it can)."""
     if flight.status == FlightStatus.CANCELLED:
-        problems.append(f"{flight.ref} is already cancelled")
-    elif flight.estimated_departure <= clock.now():
+        return [f"{flight.ref} is already cancelled"]
+    if flight.estimated_departure <= clock.now():
         departed = f"{flight.estimated_departure.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
-        problems.append(f"{flight.ref} has departed (estimated departure {departed} (UTC))")
-    return problems
+        return [f"{flight.ref} has departed (estimated departure {departed} (UTC))"]
+    return []
 
 
 def option_problems(options: list[Option]) -> list[str]:
