@@ -13,7 +13,7 @@ from django.urls import reverse
 from airline import clock
 from events.models import Delivery, DeliveryStatus, Event
 from events.selectors import disruptions, status_of_annotated
-from flights.models import FlightStatus
+from flights.models import DrillRun, DrillVerdict, FlightStatus
 from lodging.models import UnaccommodatedStay
 from notifications.models import PartnerMessage, PartnerMessageStatus
 from rebooking.models import CaseStatus, Reaccommodation
@@ -122,7 +122,7 @@ def duties_by_kind() -> list[KindCount]:
 
 def queues() -> list[Queue]:
     """Duties overdue and open, passengers unprotected, stays unaccommodated, deliveries and partner messages
-    dead."""
+    dead, delay drills failed."""
     duties = reverse("admin:operations_duty_changelist")
     return [
         Queue(
@@ -150,5 +150,10 @@ def queues() -> list[Queue]:
             "Partner messages dead",
             PartnerMessage.objects.filter(status=PartnerMessageStatus.DEAD).count(),
             reverse("admin:notifications_partnermessage_changelist") + "?status__exact=dead",
+        ),
+        Queue(
+            "Drills failed",
+            DrillRun.objects.filter(verdict=DrillVerdict.FAILED).count(),
+            reverse("admin:flights_drillrun_changelist") + "?verdict__exact=failed",
         ),
     ]
