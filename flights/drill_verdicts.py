@@ -17,6 +17,7 @@ from django.db import transaction
 
 from events.leasing import OPEN
 from events.models import Delivery
+from events.types import EventType
 
 from .models import DrillRun, DrillVerdict, Flight
 from .reasons import DEFAULT_REASON
@@ -83,7 +84,7 @@ def restore(run: DrillRun) -> list[int]:
     """Put the run's flights back on schedule (itself a drill event, so its flow runs as well), unless a later
     change moved them since; record which were restored in the run's figures."""
     restored = []
-    for root in run.roots.filter(type="flight.delayed").order_by("occurred_at"):
+    for root in run.roots.filter(type=EventType.FLIGHT_DELAYED).order_by("occurred_at"):
         flight = Flight.objects.get(pk=root.flight_id)
         if flight.delay_minutes != root.payload["delay_minutes"]:
             continue  # changed since the drill: not the drill's to undo
