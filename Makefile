@@ -24,8 +24,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# The local demo: the partners' messages go to the built-in sandbox inbox.
-DEMO_ENV := PARTNER_SANDBOX_ENABLED=$${PARTNER_SANDBOX_ENABLED:-true}
+# The local demo: the partners' messages go to the built-in sandbox inbox, and delay drills may run.
+DEMO_ENV := PARTNER_SANDBOX_ENABLED=$${PARTNER_SANDBOX_ENABLED:-true} DRILLS_ALLOWED=$${DRILLS_ALLOWED:-true}
 
 demo: install
 	$(BIN)/python manage.py migrate --no-input

@@ -203,6 +203,7 @@ CELERY_BEAT_SCHEDULE = {
         "notifications.sweep_passenger_messages", env.float("PASSENGER_SWEEP_INTERVAL_SECONDS", default=30.0)
     ),
     "duties-review": _every("operations.review_duties", env.float("DUTIES_REVIEW_INTERVAL_SECONDS", default=30.0)),
+    "drills-judge": _every("flights.judge_drills", env.float("DRILLS_JUDGE_INTERVAL_SECONDS", default=30.0)),
 }
 
 # --- Event backbone ---------------------------------------------------------
@@ -316,6 +317,15 @@ PASSENGER_MESSAGE_LEASE_SECONDS = env.float("PASSENGER_MESSAGE_LEASE_SECONDS", d
 PASSENGER_SWEEP_GRACE_SECONDS = env.float("PASSENGER_SWEEP_GRACE_SECONDS", default=120.0)
 # A message whose worker died this many times while sending it is poison: dead, not claimed again.
 PASSENGER_MAX_ATTEMPTS = env.int("PASSENGER_MAX_ATTEMPTS", default=5)
+
+# --- Delay drills -----------------------------------------------------------
+# Whether scheduled delay drills may run here: a drill delays real flights through the real fan-out (its
+# messages go to the file outbox and the partner sandbox only). On in `make run`'s demo; off by default,
+# and `check --deploy` warns when it is on with DJANGO_HTTPS=true.
+DRILLS_ALLOWED = env.bool("DRILLS_ALLOWED", default=False)
+# Where a drill's passenger messages go, whatever EMAIL_BACKEND and SMS_BACKEND say.
+DRILL_EMAIL_FILE_PATH = env.str("DRILL_EMAIL_FILE_PATH", default=str(VAR_DIR / "drill-mail"))
+DRILL_SMS_FILE_PATH = env.str("DRILL_SMS_FILE_PATH", default=str(VAR_DIR / "drill-sms.log"))
 
 # --- Scenario contract ------------------------------------------------------
 # The contract's schemas and demo scenario ship with the code (scenarios/contract);

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from flights.admin import FlightSearchMixin
 from operations.disruption_rows import RootFilter
+from operations.drill_rows import DrillsFilter
 
 from .models import Entitlement
 from .services import mark_paid
@@ -18,7 +19,7 @@ from .services import mark_paid
 class EntitlementAdmin(FlightSearchMixin, admin.ModelAdmin):
     list_display = ("passenger", "locator", "flight", "regime", "case", "band", "arrival_delay_minutes", "reason_code",
                     "amount", "currency", "status", "assessed_at")  # fmt: skip
-    list_filter = ("status", "regime", "case", "band", "reason_code", "flight__service_date", RootFilter)
+    list_filter = ("status", "regime", "case", "band", "reason_code", "flight__service_date", RootFilter, DrillsFilter)
     list_select_related = ("passenger", "booking", "flight")
     search_fields = ("=passenger__ref", "passenger__last_name", "=booking__locator")
     search_help_text = "Passenger id, last name, booking locator or flight (NV117, NV117/2026-11-25)."

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 
 from operations.disruption_page import LIVE_TEMPLATE, live_context
 from operations.disruption_rows import RootFilter
+from operations.drill_rows import DrillsFilter
 
 from .contracts import InvalidPayload, decode
 from .leasing import RESENDABLE
@@ -213,7 +214,7 @@ def _tree_label(event: Event, current: object) -> SafeString:
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["id", "event_link", "subscriber", "queue", "status", "attempts", "started_at", "finished_at",
                     "short_error"]  # fmt: skip
-    list_filter = ["status", "subscriber", "queue", "event__type", RootFilter]
+    list_filter = ["status", "subscriber", "queue", "event__type", RootFilter, DrillsFilter]
     search_fields = ["=event__id", "=event__root__id", "subscriber"]
     list_select_related = ["event"]
     readonly_fields = ["id", "event", "subscriber", "queue", "status", "attempts", "created_at", "dispatched_at",

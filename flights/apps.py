@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class FlightsConfig(AppConfig):
@@ -6,5 +7,7 @@ class FlightsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import gate_cache
+        from .checks import check_drills_in_production
 
         gate_cache.connect_signals()
+        checks.register(check_drills_in_production, deploy=True)

@@ -19,7 +19,10 @@ DEFAULTS: dict[str, Any] = {
     "horizon_hours": 6,
     "reason": "OTHER",
     "seed": 0,
+    "time_limit_seconds": 900,
+    "restore": False,
 }
+MAX_TIME_LIMIT_SECONDS = 86_400
 
 
 class InvalidDrill(ValueError):
@@ -34,7 +37,8 @@ class InvalidDrill(ValueError):
 class DrillSpec:
     """A drill: each flight departing within ``horizon_hours`` (optionally only from ``airports`` or of
     ``carrier``) is delayed with ``probability`` by ``min_delay``–``max_delay`` minutes for ``reason``;
-    ``seed`` makes a drill reproducible."""
+    ``seed`` makes a drill reproducible. Its verdict expects every flow it starts to finish within
+    ``time_limit_seconds``; with ``restore`` the delayed flights are put back on schedule once judged."""
 
     probability: float
     min_delay: int
@@ -44,6 +48,8 @@ class DrillSpec:
     horizon_hours: int
     reason: str
     seed: int
+    time_limit_seconds: int
+    restore: bool
 
 
 def _int(value: Any) -> bool:
@@ -75,6 +81,10 @@ def parse_drill(kwargs: Any) -> DrillSpec:
         problems.append(f"reason must be one of {', '.join(REASONS)}")
     if not _int(merged["seed"]):
         problems.append("seed must be a whole number")
+    if not _int(merged["time_limit_seconds"]) or not 1 <= merged["time_limit_seconds"] <= MAX_TIME_LIMIT_SECONDS:
+        problems.append(f"time_limit_seconds must be a whole number from 1 to {MAX_TIME_LIMIT_SECONDS}")
+    if not isinstance(merged["restore"], bool):
+        problems.append("restore must be true or false")
     if problems:
         raise InvalidDrill(problems)
     return DrillSpec(
@@ -86,6 +96,8 @@ def parse_drill(kwargs: Any) -> DrillSpec:
         horizon_hours=merged["horizon_hours"],
         reason=merged["reason"],
         seed=merged["seed"],
+        time_limit_seconds=merged["time_limit_seconds"],
+        restore=merged["restore"],
     )
 
 

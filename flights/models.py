@@ -165,17 +165,36 @@ class Flight(models.Model):
         return self.scheduled_departure.astimezone(ZoneInfo(self.origin.timezone))
 
 
+class DrillVerdict(models.TextChoices):
+    REFUSED = "refused", "Refused"
+    RUNNING = "running", "Running"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+
+
 class DrillRun(models.Model):
-    """One tick of a scheduled delay drill, keyed by its schedule slot so a tick sent twice injects once."""
+    """One tick of a scheduled delay drill, keyed by its schedule slot so a tick sent twice injects once.
+
+    It records what it injected (``roots``, the disruptions it published) and what it expected (every
+    delivery of their flows done within ``time_limit_seconds``); ``flights.judge_drills`` gives the verdict.
+    """
 
     name = models.CharField(max_length=200, help_text="The periodic task's name.")
     slot = models.BigIntegerField(help_text="The tick's scheduled time, as whole seconds since the epoch.")
     ran_at = models.DateTimeField(auto_now_add=True)
     delayed = models.PositiveIntegerField(default=0)
+    roots = models.ManyToManyField("events.Event", blank=True, related_name="drill_runs")
+    verdict = models.CharField(max_length=8, choices=DrillVerdict.choices, default=DrillVerdict.RUNNING)
+    reason = models.TextField(blank=True, help_text="Why the drill was refused or failed.")
+    time_limit_seconds = models.PositiveIntegerField(default=900)
+    restore = models.BooleanField(default=False, help_text="Put the delayed flights back on schedule once judged.")
+    judged_at = models.DateTimeField(null=True, blank=True)
+    figures = models.JSONField(default=dict, blank=True, help_text="Per subscriber: deliveries, dead, seconds.")
 
     class Meta:
         ordering = ["-ran_at"]
         constraints = [models.UniqueConstraint(fields=["name", "slot"], name="drill_run_once_per_slot")]
+        indexes = [models.Index(fields=["verdict"], name="drillrun_verdict_idx")]
 
     def __str__(self) -> str:
-        return f"{self.name} @ {self.slot}: {self.delayed} delayed"
+        return f"{self.name} @ {self.slot}: {self.delayed} delayed, {self.verdict}"

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from operations.disruption_rows import RootFilter
+from operations.drill_rows import DrillsFilter
 from passengers.admin import passenger_link
 
 from .models import Hotel, HotelStay, RoomNight, UnaccommodatedStay
@@ -55,7 +56,7 @@ class RoomNightAdmin(admin.ModelAdmin):
 @admin.register(HotelStay)
 class HotelStayAdmin(admin.ModelAdmin):
     list_display = ("passenger", "booking", "airport", "night", "hotel", "rooms", "status", "cause", "flight")
-    list_filter = ("status", "cause", "night", ("airport", admin.RelatedOnlyFieldListFilter), RootFilter)
+    list_filter = ("status", "cause", "night", ("airport", admin.RelatedOnlyFieldListFilter), RootFilter, DrillsFilter)
     list_select_related = ("passenger", "booking", "hotel", "flight", "airport")
     search_fields = ("=passenger__ref", "passenger__last_name", "=booking__locator", "^hotel__code")
     search_help_text = "Passenger id, last name, booking locator or hotel code."
@@ -75,7 +76,7 @@ class UnaccommodatedStayAdmin(HotelStayAdmin):
     """The queue operators work through: passengers owed a room that none was left for."""
 
     list_display = ("night", "airport", "booking", passenger_link, "cause", "flight", "created_at", "book_by_hand")
-    list_filter = ("night", ("airport", admin.RelatedOnlyFieldListFilter), "cause", RootFilter)
+    list_filter = ("night", ("airport", admin.RelatedOnlyFieldListFilter), "cause", RootFilter, DrillsFilter)
 
     @admin.display(description="")
     def book_by_hand(self, stay: UnaccommodatedStay) -> SafeString:

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 
 from flights.admin import AirlineForm
 from operations.disruption_rows import RootFilter
+from operations.drill_rows import DrillsFilter
 
 from .models import Partner, PartnerMessage, PartnerMessageAttempt, PassengerMessage, SandboxDelivery
 from .partner_http import post_signed
@@ -97,7 +98,7 @@ class AttemptInline(admin.TabularInline):
 @admin.register(PartnerMessage)
 class PartnerMessageAdmin(ReadOnlyAdmin):
     list_display = ("id", "partner", "kind", "flight", "status", "attempts", "next_attempt_at", "created_at")
-    list_filter = ("status", "kind", "partner", RootFilter)
+    list_filter = ("status", "kind", "partner", RootFilter, DrillsFilter)
     list_select_related = ("flight", "partner")
     search_fields = ("=id", "=partner__code")
     readonly_fields = ("passenger_refs", "body", "last_error")
@@ -122,7 +123,7 @@ class SandboxDeliveryAdmin(ReadOnlyAdmin):
 @admin.register(PassengerMessage)
 class PassengerMessageAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "passenger", "flight", "kind", "channel", "recipient", "status", "finished_at")
-    list_filter = ("kind", "channel", "status", RootFilter)
+    list_filter = ("kind", "channel", "status", RootFilter, DrillsFilter)
     list_select_related = ("passenger", "flight")
     search_fields = ("=passenger__ref", "passenger__last_name", "=passenger__booking__locator", "=kind")
     search_help_text = "Passenger id, last name, booking locator or kind (delay, voucher, …)."

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from events import leasing
 
+from . import sandbox
 from .models import PartnerMessage, PartnerMessageAttempt, PartnerMessageStatus
-from .partner_http import is_http_url, post_signed
+from .partner_http import HttpResult, is_http_url, post_signed, signed_headers
 from .retry_policy import Verdict, next_wait, retry_after_seconds, verdict_for
 
 logger = logging.getLogger(__name__)
@@ -49,16 +50,16 @@ def send(message_id: uuid.UUID | str) -> SendResult:
 
     A 2xx answer makes it ``done``; a refusal (any other 4xx or 3xx, or an endpoint that is not http(s))
     ``dead`` at once; no answer, 408, 429 or 5xx ``failed``, to be retried, until the attempts run out.
+    A drill's message goes to the partner sandbox, never to the partner's endpoint.
     """
     token = uuid.uuid4()
     if not claim(message_id, token):
         return SendResult("skipped")
     work = PartnerMessage.objects.filter(id=message_id)
-    message = PartnerMessage.objects.select_related("partner").get(id=message_id)
+    message = PartnerMessage.objects.select_related("partner", "event").get(id=message_id)
     partner = message.partner
-    result = post_signed(
-        partner.endpoint, message.body.encode(), idempotency_key=message.idempotency_key, secret=partner.secret
-    )
+    drill = message.event.drill
+    result = (_to_sandbox if drill else _to_endpoint)(message)
     PartnerMessageAttempt.objects.create(
         message=message,
         number=message.attempts,
@@ -66,7 +67,7 @@ def send(message_id: uuid.UUID | str) -> SendResult:
         latency_ms=result.latency_ms,
         error=result.error,
     )
-    verdict = verdict_for(result.status_code) if is_http_url(partner.endpoint) else Verdict.REFUSED
+    verdict = verdict_for(result.status_code) if drill or is_http_url(partner.endpoint) else Verdict.REFUSED
     retry_in: float | None = None
     status: str | None
     if verdict is Verdict.RETRY:
@@ -103,6 +104,23 @@ def send(message_id: uuid.UUID | str) -> SendResult:
         status,
     )
     return SendResult(status, retry_in if status == PartnerMessageStatus.FAILED else None)
+
+
+def _to_endpoint(message: PartnerMessage) -> HttpResult:
+    partner = message.partner
+    return post_signed(
+        partner.endpoint, message.body.encode(), idempotency_key=message.idempotency_key, secret=partner.secret
+    )
+
+
+def _to_sandbox(message: PartnerMessage) -> HttpResult:
+    """Record a drill's message in the partner sandbox, signed as it would be sent (no network)."""
+    body = message.body.encode()
+    headers = signed_headers(body, idempotency_key=message.idempotency_key, secret=message.partner.secret)
+    status, answer = sandbox.record(
+        message.partner, body, idempotency_key=headers["Idempotency-Key"], signature=headers["X-Signature"]
+    )
+    return HttpResult(status_code=status, latency_ms=0, error="" if status < 300 else str(answer))
 
 
 def _send_later(message_id: uuid.UUID, countdown: float) -> None:

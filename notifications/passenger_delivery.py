@@ -2,11 +2,13 @@
 
 Sending is leased work (``events.leasing``) claimed a batch at a time. A gateway error makes the message
 ``dead`` at once (an operator sends it again); a batch whose worker died is sent again by the sweep, up to
-``PASSENGER_MAX_ATTEMPTS`` attempts, after which the message is ``dead``.
+``PASSENGER_MAX_ATTEMPTS`` attempts, after which the message is ``dead``. A drill's messages go to the drill
+files (``DRILL_EMAIL_FILE_PATH``, ``DRILL_SMS_FILE_PATH``) whatever ``EMAIL_BACKEND`` and ``SMS_BACKEND`` say.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import uuid
 from collections.abc import Callable
@@ -24,6 +26,9 @@ from .models import Channel, PassengerMessage, PassengerMessageStatus
 from .rendering import render
 
 logger = logging.getLogger(__name__)
+
+DRILL_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+DRILL_SMS_BACKEND = "notifications.sms.FileBackend"
 
 
 def claim(message_ids: list[int], token: uuid.UUID) -> list[PassengerMessage]:
@@ -57,9 +62,21 @@ def _sms(message: PassengerMessage) -> sms.SmsMessage:
     return sms.SmsMessage(to=message.recipient, body=render(message).body, reference=str(message.id))
 
 
-CHANNELS: dict[str, tuple[Callable[[], Any], Callable[[PassengerMessage], Any]]] = {
-    Channel.EMAIL: (get_connection, _email),
-    Channel.SMS: (sms.get_backend, _sms),
+def _email_connection(*, drill: bool) -> Any:
+    if drill:
+        return get_connection(DRILL_EMAIL_BACKEND, file_path=settings.DRILL_EMAIL_FILE_PATH)
+    return get_connection()
+
+
+def _sms_connection(*, drill: bool) -> sms.BaseSmsBackend:
+    if drill:
+        return sms.get_backend(DRILL_SMS_BACKEND, file_path=settings.DRILL_SMS_FILE_PATH)
+    return sms.get_backend()
+
+
+CHANNELS: dict[str, tuple[Callable[..., Any], Callable[[PassengerMessage], Any]]] = {
+    Channel.EMAIL: (_email_connection, _email),
+    Channel.SMS: (_sms_connection, _sms),
 }
 
 
@@ -71,10 +88,10 @@ def send_batch(message_ids: list[int]) -> dict[str, int]:
     """
     token = uuid.uuid4()
     messages = claim(message_ids, token)
-    for channel, (connect, build) in CHANNELS.items():
-        batch = [m for m in messages if m.channel == channel]
+    for (channel, (connect, build)), drill in itertools.product(CHANNELS.items(), (False, True)):
+        batch = [m for m in messages if m.channel == channel and m.event.drill == drill]
         if batch:
-            with connect() as connection:
+            with connect(drill=drill) as connection:
                 for message in batch:
                     _send_one(connection, message, build, token)
     done = sum(m.status == PassengerMessageStatus.DONE for m in messages)

@@ -1,6 +1,8 @@
 """The partner sandbox: a built-in inbox that checks and records partner messages like a partner would.
 
-Enabled only with ``PARTNER_SANDBOX_ENABLED`` (the local demo points its partners at it).
+Its HTTP inbox is enabled only with ``PARTNER_SANDBOX_ENABLED`` (the local demo points its partners at it);
+a drill's partner messages are recorded here in-process, whatever the partner's endpoint (see
+``partner_delivery``).
 """
 
 from __future__ import annotations
@@ -28,16 +30,10 @@ def _kind(body: bytes) -> str:
     return kind[:32] if isinstance(kind, str) else ""
 
 
-@csrf_exempt
-@require_POST
-def partner_inbox(request: HttpRequest, code: str) -> HttpResponse:
-    """Record a partner message: 201 when new, 200 for a repeated Idempotency-Key, 401 on a bad signature."""
-    if not settings.PARTNER_SANDBOX_ENABLED:
-        raise Http404("the partner sandbox is disabled")
-    partner = get_object_or_404(Airline, code=code.upper(), own=False)
-    body = request.body
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    valid = is_valid(body, partner.secret, request.headers.get("X-Signature", ""))
+def record(partner: Airline, body: bytes, *, idempotency_key: str, signature: str) -> tuple[int, dict[str, object]]:
+    """Record one partner message as the inbox receives it; return the answer's status code and JSON body."""
+    key = idempotency_key[:100]
+    valid = is_valid(body, partner.secret, signature)
     delivery = SandboxDelivery(
         partner=partner,
         idempotency_key=key,
@@ -47,10 +43,26 @@ def partner_inbox(request: HttpRequest, code: str) -> HttpResponse:
     )
     if not valid:
         delivery.save()
-        return JsonResponse({"error": "invalid signature"}, status=401)
+        return 401, {"error": "invalid signature"}
     try:
         with transaction.atomic():
             delivery.save()
     except IntegrityError:
-        return JsonResponse({"received": key, "duplicate": True}, status=200)
-    return JsonResponse({"received": key, "duplicate": False}, status=201)
+        return 200, {"received": key, "duplicate": True}
+    return 201, {"received": key, "duplicate": False}
+
+
+@csrf_exempt
+@require_POST
+def partner_inbox(request: HttpRequest, code: str) -> HttpResponse:
+    """Record a partner message: 201 when new, 200 for a repeated Idempotency-Key, 401 on a bad signature."""
+    if not settings.PARTNER_SANDBOX_ENABLED:
+        raise Http404("the partner sandbox is disabled")
+    partner = get_object_or_404(Airline, code=code.upper(), own=False)
+    status, answer = record(
+        partner,
+        request.body,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        signature=request.headers.get("X-Signature", ""),
+    )
+    return JsonResponse(answer, status=status)

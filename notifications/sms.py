@@ -50,10 +50,11 @@ class BaseSmsBackend:
 
 
 class FileBackend(BaseSmsBackend):
-    """Appends each message as a JSON line to ``settings.SMS_FILE_PATH`` (the local demo's gateway)."""
+    """Appends each message as a JSON line to the ``file_path`` option, else ``settings.SMS_FILE_PATH`` (the local
+    demo's gateway)."""
 
     def send_messages(self, messages: Sequence[SmsMessage]) -> int:
-        path = Path(settings.SMS_FILE_PATH)
+        path = Path(self.options.get("file_path") or settings.SMS_FILE_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
         sent_at = timezone.now().isoformat()
         with path.open("a", encoding="utf-8") as log:

@@ -32,6 +32,7 @@ from rights.duties import DutyKind, DutyStatus
 
 from . import selectors, services
 from .disruption_rows import RootFilter
+from .drill_rows import DrillsFilter
 from .forms import BookHotelForm, WaiveForm
 from .models import Duty
 
@@ -62,7 +63,7 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Duty)
 class DutyAdmin(admin.ModelAdmin):
     list_display = ["kind", "status", "passenger_ref", "locator", "flight", "due_utc", "overdue"]
-    list_filter = ["status", OverdueFilter, "kind", RootFilter]
+    list_filter = ["status", OverdueFilter, "kind", RootFilter, DrillsFilter]
     search_fields = ["passenger__ref", "passenger__booking__locator", "passenger__last_name"]
     list_select_related = ["passenger__booking", "flight__carrier"]
     date_hierarchy = "due"

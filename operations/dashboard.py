@@ -13,12 +13,13 @@ from django.urls import reverse
 from airline import clock
 from events.models import Delivery, DeliveryStatus, Event
 from events.selectors import disruptions, status_of_annotated
-from flights.models import FlightStatus
+from flights.models import DrillRun, DrillVerdict, FlightStatus
 from lodging.models import UnaccommodatedStay
 from notifications.models import PartnerMessage, PartnerMessageStatus
 from rebooking.models import CaseStatus, Reaccommodation
 from rights.duties import DutyKind, DutyStatus
 
+from .drill_rows import without_drills
 from .models import Duty
 from .selectors import business_statuses
 
@@ -99,10 +100,10 @@ def todays_disruptions() -> list[dict[str, Any]]:
 
 
 def duties_by_kind() -> list[KindCount]:
-    """Open and overdue duties of every kind, across all disruptions (one aggregate query)."""
+    """Open and overdue duties of every kind, across all real disruptions (one aggregate query)."""
     counts = {
         row["kind"]: row
-        for row in Duty.objects.filter(status=DutyStatus.OPEN)
+        for row in without_drills(Duty.objects.filter(status=DutyStatus.OPEN))
         .values("kind")
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=clock.now())))
         .order_by()
@@ -122,33 +123,40 @@ def duties_by_kind() -> list[KindCount]:
 
 def queues() -> list[Queue]:
     """Duties overdue and open, passengers unprotected, stays unaccommodated, deliveries and partner messages
-    dead."""
+    dead (drill flows' left out: ADR 11), delay drills failed."""
     duties = reverse("admin:operations_duty_changelist")
     return [
         Queue(
             "Duties overdue",
-            Duty.objects.filter(status="open", due__lt=clock.now()).count(),
+            without_drills(Duty.objects.filter(status="open", due__lt=clock.now())).count(),
             duties + "?status__exact=open&overdue=yes",
         ),
-        Queue("Duties open", Duty.objects.filter(status="open").count(), duties + "?status__exact=open"),
+        Queue(
+            "Duties open", without_drills(Duty.objects.filter(status="open")).count(), duties + "?status__exact=open"
+        ),
         Queue(
             "Passengers' bookings unprotected",
-            Reaccommodation.objects.filter(status=CaseStatus.UNPROTECTED).count(),
+            without_drills(Reaccommodation.objects.filter(status=CaseStatus.UNPROTECTED)).count(),
             reverse("admin:rebooking_reaccommodation_changelist") + "?status__exact=unprotected",
         ),
         Queue(
             "Stays unaccommodated",
-            UnaccommodatedStay.objects.count(),
+            without_drills(UnaccommodatedStay.objects.all()).count(),
             reverse("admin:lodging_unaccommodatedstay_changelist"),
         ),
         Queue(
             "Deliveries dead",
-            Delivery.objects.filter(status=DeliveryStatus.DEAD).count(),
+            without_drills(Delivery.objects.filter(status=DeliveryStatus.DEAD)).count(),
             reverse("admin:events_delivery_changelist") + "?status__exact=dead",
         ),
         Queue(
             "Partner messages dead",
-            PartnerMessage.objects.filter(status=PartnerMessageStatus.DEAD).count(),
+            without_drills(PartnerMessage.objects.filter(status=PartnerMessageStatus.DEAD)).count(),
             reverse("admin:notifications_partnermessage_changelist") + "?status__exact=dead",
+        ),
+        Queue(
+            "Drills failed",
+            DrillRun.objects.filter(verdict=DrillVerdict.FAILED).count(),
+            reverse("admin:flights_drillrun_changelist") + "?verdict__exact=failed",
         ),
     ]

@@ -20,20 +20,20 @@ from events.models import Event
 M = TypeVar("M", bound=Model)
 
 
-def _disruption_q(model: type[Model], root_id: uuid.UUID | str) -> Q:
-    """How a row of ``model`` belongs to a disruption: its own ``root``, its event's root, or else (vouchers,
-    hotel stays, which keep no event) a flight disrupted in the flow."""
+def flow_q(model: type[Model], **event_lookups: Any) -> Q:
+    """The rows of ``model`` whose flow's events match ``event_lookups`` (``root_id=…``, ``drill=True``): through
+    its own ``root``, its event, or else (vouchers, hotel stays, which keep no event) a flight disrupted by such
+    an event."""
     fields = {field.name for field in model._meta.get_fields()}
-    if "root" in fields:
-        return Q(root_id=root_id)
-    if "event" in fields:
-        return Q(event__root_id=root_id)
-    return Q(flight_id__in=Event.objects.filter(root_id=root_id, flight__isnull=False).values("flight_id"))
+    for link in ("root", "event"):
+        if link in fields:
+            return Q(**{f"{link}__{lookup}": value for lookup, value in event_lookups.items()})
+    return Q(flight_id__in=Event.objects.filter(flight__isnull=False, **event_lookups).values("flight_id"))
 
 
 def of_disruption(queryset: QuerySet[M], root_id: uuid.UUID | str) -> QuerySet[M]:
     """The rows of ``queryset`` that belong to the disruption whose root event is ``root_id``."""
-    return queryset.filter(_disruption_q(queryset.model, root_id))
+    return queryset.filter(flow_q(queryset.model, root_id=root_id))
 
 
 def disruption_list_url(model: type[Model], root_id: uuid.UUID, **lookups: str) -> str:

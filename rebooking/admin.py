@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from operations.disruption_rows import RootFilter
+from operations.drill_rows import DrillsFilter
 from passengers.models import Booking
 
 from .choices import refund
@@ -63,7 +64,7 @@ class RefundForm(forms.Form):
 class ReaccommodationAdmin(admin.ModelAdmin):
     list_display = ["booking", "disrupted_flight", "cause", "status", "priority_class", "old_journey",
                     "new_journey", "arrival_delay_minutes", "decided_by", "created_at"]  # fmt: skip
-    list_filter = ["status", "cause", "priority_class", "disruption_airport", "created_at", RootFilter]
+    list_filter = ["status", "cause", "priority_class", "disruption_airport", "created_at", RootFilter, DrillsFilter]
     search_fields = ["booking__locator", "booking__passengers__last_name", "=event__id"]
     list_select_related = ["booking", "disrupted_flight", "disrupted_flight__carrier"]
     readonly_fields = [f.name for f in Reaccommodation._meta.fields] + ["refund_right", "rebook_link"]

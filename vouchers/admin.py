@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from flights.admin import FlightSearchMixin
 from operations.disruption_rows import RootFilter
+from operations.drill_rows import DrillsFilter
 
 from .models import MealVoucher, TariffRegime, VoucherStatus, VoucherTariff
 from .services import close_vouchers
@@ -23,6 +24,7 @@ class MealVoucherAdmin(FlightSearchMixin, admin.ModelAdmin):
         "flight__service_date",
         "currency",
         RootFilter,
+        DrillsFilter,
     )
     list_select_related = ("passenger", "flight", "airport")
     search_fields = ("=code", "=passenger__ref", "passenger__last_name", "=passenger__booking__locator")

@@ -30,7 +30,7 @@ DRILL = {"probability": 1, "min_delay": 120, "max_delay": 120, "horizon_hours": 
 @pytest.fixture
 def worker(django_db_setup, tmp_path) -> Iterator[WorkerProcess]:
     flush_test_redis()
-    process = WorkerProcess(tmp_path / "worker.log")
+    process = WorkerProcess(tmp_path / "worker.log", DRILLS_ALLOWED="true")
     yield process
     process.stop()  # before the tables are flushed, so no task runs under the flush
 

@@ -17,6 +17,11 @@ from flights.tasks import _slot, inject_delays
 from tests.factories import FlightFactory
 
 
+@pytest.fixture(autouse=True)
+def drills_allowed(settings) -> None:
+    settings.DRILLS_ALLOWED = True
+
+
 def test_defaults_are_a_valid_drill() -> None:
     spec = parse_drill({})
     assert (spec.probability, spec.min_delay, spec.max_delay, spec.horizon_hours) == (0.1, 30, 240, 6)
@@ -29,6 +34,10 @@ def test_every_problem_is_listed() -> None:
     assert len(exc.value.problems) == 6
     assert "unknown key 'colour'" in exc.value.problems
     assert "min_delay must not exceed max_delay" in exc.value.problems
+    with pytest.raises(InvalidDrill) as exc:
+        parse_drill({"time_limit_seconds": 0, "restore": "yes"})
+    assert exc.value.problems == ["time_limit_seconds must be a whole number from 1 to 86400",
+                                  "restore must be true or false"]  # fmt: skip
 
 
 def test_the_same_seed_and_slot_choose_the_same_delays() -> None:
@@ -124,3 +133,53 @@ def test_install_drills_and_the_admin_refuses_bad_kwargs(admin_client) -> None:
     assert "probability must be a number from 0 to 1" in response.content.decode()
     task.refresh_from_db()
     assert json.loads(task.kwargs)["probability"] == 0.1
+
+
+@pytest.mark.django_db
+def test_where_drills_are_not_allowed_the_tick_injects_nothing_and_is_listed_refused_with_why(
+    settings, admin_client, caplog
+) -> None:
+    settings.DRILLS_ALLOWED = False
+    soon = timezone.now() + dt.timedelta(hours=1)
+    flight = FlightFactory(scheduled_departure=soon, service_date=soon.date())
+    assert inject_delays(probability=1) == {"delayed": 0}
+    assert not Event.objects.exists()
+    assert Flight.objects.get(id=flight.id).delay_minutes == 0
+    run = DrillRun.objects.get()
+    assert (run.verdict, run.reason) == ("refused", "drills are not allowed in this deployment (DRILLS_ALLOWED is off)")
+    assert "refused: drills are not allowed" in caplog.text
+    page = admin_client.get("/admin/flights/drillrun/").content.decode()
+    assert "Delay drills are refused: drills are not allowed in this deployment" in page
+    settings.DRILLS_ALLOWED = True
+    assert "Delay drills are refused" not in admin_client.get("/admin/flights/drillrun/").content.decode()
+
+
+def test_check_deploy_warns_when_drills_are_allowed_with_production_settings(settings) -> None:
+    from flights.checks import check_drills_in_production
+
+    settings.HTTPS_ONLY = True
+    assert [w.id for w in check_drills_in_production()] == ["flights.W001"]
+    settings.DRILLS_ALLOWED = False
+    assert check_drills_in_production() == []
+    settings.DRILLS_ALLOWED, settings.HTTPS_ONLY = True, False
+    assert check_drills_in_production() == [], "the local demo allows drills"
+
+
+@pytest.mark.django_db
+def test_run_now_sends_the_selected_drills_once_and_is_refused_where_drills_are_not(
+    settings, admin_client, monkeypatch
+) -> None:
+    call_command("install_drills")
+    drill = PeriodicTask.objects.get(name="Delay drill")
+    other = PeriodicTask.objects.create(name="Other", task="events.relay", interval=drill.interval)
+    sent: list[dict] = []
+    monkeypatch.setattr(inject_delays, "apply_async", lambda **options: sent.append(options))
+    url = "/admin/django_celery_beat/periodictask/"
+    action = {"action": "run_drills_now", "_selected_action": [drill.pk, other.pk]}
+    page = admin_client.post(url, action, follow=True).content.decode()
+    assert "1 drill(s) sent to the workers" in page and "1 selected task(s) are not delay drills" in page
+    assert sent == [{"kwargs": json.loads(drill.kwargs), "headers": {"periodic_task_name": "Delay drill (run now)"}}]
+    settings.DRILLS_ALLOWED = False
+    page = admin_client.post(url, action, follow=True).content.decode()
+    assert "No drill run: drills are not allowed in this deployment" in page
+    assert len(sent) == 1
