@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from the app: the docs work with no internet
     "django_celery_beat",
     "events",
     "flights",
@@ -271,6 +272,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,  # /api/schema/ documents the API, not itself
     "ENUM_NAME_OVERRIDES": {"FlightStatusEnum": "flights.models.FlightStatus"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would send the schema to validator.swagger.io for it.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 # Lifetime of a cached flight API response: only the safety net, since every signalled change of a flight
 # replaces its entry on commit (flights.gate_cache).
