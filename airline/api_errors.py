@@ -1,5 +1,8 @@
 """One error shape for the whole API: ``{"error": {"code": "...", "message": "...", "reason": "..."}}``.
 
+Every answer under ``/api/`` that is not a success takes it: DRF's errors through ``exception_handler``, and
+the answers ``airline.api_middleware`` gives before or after DRF (413, 500) through ``error_response``.
+
 ``reason`` is there only when an exception carries one (a ``reason`` attribute): a machine-readable detail
 of a refusal whose ``code`` is general, e.g. a passenger's choice refused (409 ``choice_not_allowed``,
 reason ``delay_under_300_minutes``). The exception handler keeps DRF's status codes and headers (``Allow``
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.http import JsonResponse
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,6 +31,11 @@ class ErrorDetailSerializer(serializers.Serializer):
         required=False,
         help_text="Machine-readable detail of a refusal, when the code is general (a refused choice: "
         "delay_under_300_minutes, no_regime, already_refunded, choice_not_open, journey_changed).",
+    )
+    correlation_id = serializers.CharField(
+        required=False,
+        help_text="On a 500 only: the id of the server's log line about it (also in X-Correlation-ID), to quote "
+        "when reporting the failure.",
     )
 
 
@@ -44,6 +53,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         reason = getattr(exc, "reason", None)
         response.data = {"error": {**error, "reason": str(reason)} if reason else error}
     return response
+
+
+def error_response(status: int, code: str, message: str, **details: str) -> JsonResponse:
+    """An error answered outside DRF's views, in the API's shape."""
+    return JsonResponse({"error": {"code": code, "message": message, **details}}, status=status)
 
 
 def _describe(data: Any) -> dict[str, str]:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "airline.api_middleware.APIMiddleware",  # /api/: correlation id, body limit, 500s in the API's error shape
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -257,6 +258,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "airline.api_errors.exception_handler",
+    # JSON bodies only: anything else is a 415, and the schema advertises no form or multipart bodies.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["airline.throttling.ClientRateThrottle"],
     # Requests per client address: N/s, N/min, N/hour or N/day.
     "DEFAULT_THROTTLE_RATES": {
@@ -267,6 +270,8 @@ REST_FRAMEWORK = {
     # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts only the peer address.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
+# Largest request body the API reads (its bodies are a last name): larger ones are refused 413 unread.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=4096)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Airline disruption handling API",
     "VERSION": "1.0.0",
