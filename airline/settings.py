@@ -261,10 +261,12 @@ REST_FRAMEWORK = {
     # JSON bodies only: anything else is a 415, and the schema advertises no form or multipart bodies.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["airline.throttling.ClientRateThrottle"],
-    # Requests per client address: N/s, N/min, N/hour or N/day.
+    # N/s, N/min, N/hour or N/day.
     "DEFAULT_THROTTLE_RATES": {
+        # Per client address, every endpoint (a 304 is not counted).
         "anon": env.str("API_ANON_THROTTLE_RATE", default="300/min"),
-        # Booking look-ups by locator and last name: tight, so neither can be guessed.
+        # Per booking (locator), whoever asks: tight, so no name can be guessed, and no crowd behind one airport
+        # address shares it.
         "booking": env.str("API_BOOKING_THROTTLE_RATE", default="10/min"),
     },
     # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts only the peer address.

@@ -8,6 +8,7 @@ errors in the API's shape, throttling with ``Retry-After``, the OpenAPI schema.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
@@ -26,7 +27,7 @@ from rest_framework.request import Request
 
 from airline.api_base import PublicAPIView
 from airline.api_errors import ANY_REQUEST, RETRY_AFTER, Documented, error_responses
-from airline.throttling import ClientRateThrottle, admit_and_get
+from airline.throttling import ClientRateThrottle, admit_and_get, uncount
 
 from . import gate_cache
 from .designators import FlightRef, InvalidDesignator, parse_designator, parse_service_date
@@ -148,9 +149,13 @@ class FlightView(PublicAPIView):
             allowed, entry = admit_and_get(request, gate_cache.key_for_ref(ref))
         except RedisError:  # the cache is down: the DRF path answers from the database
             return None
-        if entry is None or not allowed:
+        if entry is None:
             return None
-        return cached_response(request, entry[self.representation])
+        response = cached_response(request, entry[self.representation])
+        if response.status_code == HTTPStatus.NOT_MODIFIED:
+            uncount(request)  # even for a client over its rate: a 304 costs one cache read
+            return response
+        return response if allowed else None
 
     def get(self, request: Request, designator: str, date: str) -> HttpResponse:
         ref = parse_ref(designator, date)
@@ -160,7 +165,10 @@ class FlightView(PublicAPIView):
                 entry = gate_cache.load(ref)
             except Flight.DoesNotExist:
                 raise FlightNotFound(f"no flight {ref}") from None
-        return cached_response(request, entry[self.representation])
+        response = cached_response(request, entry[self.representation])
+        if response.status_code == HTTPStatus.NOT_MODIFIED:
+            uncount(request)
+        return response
 
 
 _EXAMPLE = {

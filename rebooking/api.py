@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -25,15 +26,19 @@ from passengers.models import Booking
 
 from .choices import REFUND, decide, open_itinerary_choices, refund
 from .models import CaseStatus, Reaccommodation
-from .passenger_access import booking_for
+from .passenger_access import booking_for, normalise_locator
 from .refusals import DecisionError, Refusal
 from .selectors import refund_refused
 
 
 class BookingThrottle(ClientRateThrottle):
-    """A tight rate for booking look-ups, so locators and names cannot be guessed."""
+    """A tight rate per booking, so nobody can try name after name on one locator; counted per booking, not per
+    address, so a crowd behind one airport Wi-Fi address is not locked out (they have the client rate)."""
 
     scope = "booking"
+
+    def ident(self, request: HttpRequest, view: Any) -> str:
+        return normalise_locator(view.kwargs["locator"])
 
 
 class BookingNotFound(NotFound):
@@ -110,7 +115,7 @@ def describe(case: Reaccommodation) -> dict[str, Any]:
 
 
 class _CaseView(PublicAPIView):
-    throttle_classes = [BookingThrottle]
+    throttle_classes = [ClientRateThrottle, BookingThrottle]
 
     def booking(self, request: Request, locator: str) -> Booking:
         """The booking the locator and last name prove, or 404."""
@@ -138,7 +143,7 @@ _LOCATOR = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     description="The booking's locator, case-insensitive",
-    examples=[OpenApiExample("QX7K2M", value="QX7K2M")],
+    examples=[OpenApiExample("K7P2QD", value="K7P2QD")],
 )
 _CHOICE = OpenApiParameter(
     "choice",
@@ -147,7 +152,7 @@ _CHOICE = OpenApiParameter(
     description="accept or decline the new itinerary, or ask for a refund",
 )
 _ALLOW = OpenApiParameter("Allow", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[405])
-_CREDENTIALS = [OpenApiExample("Last name", {"last_name": "Lovelace"}, request_only=True)]
+_CREDENTIALS = [OpenApiExample("Last name", {"last_name": "Smith"}, request_only=True)]
 _ERRORS = (
     Documented(400, "invalid", "last_name: This field is required."),
     *WITH_BODY,
@@ -158,7 +163,7 @@ _ERRORS = (
 _CASE_EXAMPLE = OpenApiExample(
     "Rebooked after a cancellation",
     {
-        "locator": "QX7K2M",
+        "locator": "K7P2QD",
         "status": "rebooked",
         "cause": "cancelled",
         "disrupted_flight": "NV117/2026-11-25",

@@ -237,6 +237,30 @@ def test_a_forged_forwarded_for_does_not_escape_the_throttle(api: Client, booked
     assert statuses == [200, 200, 429]
 
 
+@pytest.mark.usefixtures("two_per_minute")
+@pytest.mark.parametrize("warm", [True, False], ids=["cached", "not-cached"])
+def test_304_is_not_counted(api: Client, booked: BookedFlight, warm: bool) -> None:
+    etag = api.get(booked.gate_url)["ETag"]  # the first of two allowed
+
+    revalidations = []
+    for _ in range(4):
+        if not warm:
+            cache.delete(gate_cache.key_for_flight(booked.flight))
+        revalidations.append(api.get(booked.gate_url, headers={"If-None-Match": etag}).status_code)
+
+    assert revalidations == [304] * 4
+    assert [api.get(booked.gate_url).status_code for _ in range(2)] == [200, 429]
+
+
+@pytest.mark.usefixtures("two_per_minute")
+def test_a_client_over_its_rate_still_gets_its_304(api: Client, booked: BookedFlight) -> None:
+    etag = api.get(booked.gate_url)["ETag"]
+    api.get(booked.gate_url)
+    assert api.get(booked.gate_url).status_code == 429
+
+    assert api.get(booked.gate_url, headers={"If-None-Match": etag}).status_code == 304
+
+
 # --- No passenger data -----------------------------------------------------------
 
 
