@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "corsheaders",
     "axes",
     "rest_framework",
     "drf_spectacular",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before the API's own answers (413, 500), so web clients read them
     "airline.api_middleware.APIMiddleware",  # /api/: correlation id, body limit, 500s in the API's error shape
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -272,6 +274,13 @@ REST_FRAMEWORK = {
     # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts only the peer address.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
+# Web clients (browsers) of the API: only the listed origins, e.g. https://app.example; none by default.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "content-type", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Correlation-ID"]
+CORS_PREFLIGHT_MAX_AGE = 3600
 # Largest request body the API reads (its bodies are a last name): larger ones are refused 413 unread.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=4096)
 SPECTACULAR_SETTINGS = {
