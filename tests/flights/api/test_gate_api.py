@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 
 from airline.api_errors import exception_handler
 from flights import gate_cache
+from flights.services import cancel_flight
 from tests.factories import FlightFactory
 from tests.flights.api.conftest import GATE_URL, STATUS_URL, BookedFlight
 
@@ -282,3 +283,19 @@ def test_no_passenger_data_in_any_response(api: Client, booked: BookedFlight) ->
             assert value.lower() not in text
     assert "qx7k2m" not in text
     assert not {"passengers", "bookings", "segments", "locator"} & set(responses[0].json())
+
+
+@pytest.mark.parametrize("url", ["gate_url", "status_url"])
+def test_a_cancelled_flight_says_so_and_has_no_gate_nor_estimated_times(
+    api: Client, booked: BookedFlight, url: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    api.get(getattr(booked, url))  # cached before the cancellation: its commit replaces the entry
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_flight(flight=booked.flight)
+
+    body = api.get(getattr(booked, url)).json()
+
+    assert body["status"] == "cancelled"
+    assert body["gate"] is None and body["estimated_departure"] is None
+    assert body.get("estimated_arrival") is None
+    assert (body["terminal"], body["scheduled_departure"]) == ("5", GATE_BODY["scheduled_departure"])
