@@ -58,7 +58,10 @@ class ChoiceRefused(APIException):
 
 
 class CredentialsSerializer(serializers.Serializer):
-    last_name = serializers.CharField(max_length=100, help_text="The last name of any passenger of the booking.")
+    # Not trimmed: a blank name is refused and a name of spaces matches nobody (404), as the schema says.
+    last_name = serializers.CharField(
+        min_length=1, max_length=100, trim_whitespace=False, help_text="The last name of any passenger of the booking."
+    )
 
 
 class LegSerializer(serializers.Serializer):
