@@ -10,11 +10,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
+from rest_framework.utils.mediatypes import media_type_matches
 from rest_framework.views import APIView
 
 
 class JSONOnlyNegotiation(BaseContentNegotiation):
-    """The API speaks JSON whatever the ``Accept`` header says (no 406, and no negotiation cost per request)."""
+    """The API speaks JSON whatever the ``Accept`` header says (no 406, and no negotiation cost per request), and
+    reads only the bodies its parsers declare (JSON): another ``Content-Type`` is a 415."""
 
     def select_renderer(
         self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: str | None = None
@@ -22,7 +24,8 @@ class JSONOnlyNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
     def select_parser(self, request: Request, parsers: Sequence[Any]) -> Any:
-        return parsers[0] if parsers else None
+        """The parser of the body's media type, or None (DRF then answers 415)."""
+        return next((parser for parser in parsers if media_type_matches(parser.media_type, request.content_type)), None)
 
 
 class PublicAPIView(APIView):

@@ -45,9 +45,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "corsheaders",
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from the app: the docs work with no internet
     "django_celery_beat",
     "events",
     "flights",
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before the API's own answers (413, 500), so web clients read them
+    "airline.api_middleware.APIMiddleware",  # /api/: correlation id, body limit, 500s in the API's error shape
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -257,21 +261,39 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "airline.api_errors.exception_handler",
+    # JSON bodies only: anything else is a 415, and the schema advertises no form or multipart bodies.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["airline.throttling.ClientRateThrottle"],
-    # Requests per client address: N/s, N/min, N/hour or N/day.
+    # N/s, N/min, N/hour or N/day.
     "DEFAULT_THROTTLE_RATES": {
+        # Per client address, every endpoint (a 304 is not counted).
         "anon": env.str("API_ANON_THROTTLE_RATE", default="300/min"),
-        # Booking look-ups by locator and last name: tight, so neither can be guessed.
+        # Per booking (locator), whoever asks: tight, so no name can be guessed, and no crowd behind one airport
+        # address shares it.
         "booking": env.str("API_BOOKING_THROTTLE_RATE", default="10/min"),
     },
     # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts only the peer address.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
+# Web clients (browsers) of the API: only the listed origins, e.g. https://app.example; none by default.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "content-type", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Correlation-ID"]
+CORS_PREFLIGHT_MAX_AGE = 3600
+# Largest request body the API reads (its bodies are a last name): larger ones are refused 413 unread.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=4096)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Airline disruption handling API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,  # /api/schema/ documents the API, not itself
     "ENUM_NAME_OVERRIDES": {"FlightStatusEnum": "flights.models.FlightStatus"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would send the schema to validator.swagger.io for it.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 # Lifetime of a cached flight API response: only the safety net, since every signalled change of a flight
 # replaces its entry on commit (flights.gate_cache).

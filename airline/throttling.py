@@ -1,7 +1,12 @@
-"""API throttling: a fixed-window request counter per client address, kept in the cache."""
+"""API throttling: fixed-window request counters in the cache, per client address (``ClientRateThrottle``) or
+per anything else a subclass names (``ident``): the booking endpoints count per booking.
+
+Each count a request made is remembered on it, so a request is counted once per counter however many
+paths it takes, and ``uncount`` can give its counts back (a 304 costs the client nothing)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -15,8 +20,8 @@ from airline.redis_cache import RedisCache
 
 logger = logging.getLogger(__name__)
 
-# Where admit_and_get leaves its count on the request, so the DRF path counts that request only once.
-_COUNT = "client_rate_count"
+# Where a request's counts are kept on it: {counter key: count}.
+_COUNTS = "throttle_counts"
 
 
 class ClientRateThrottle(SimpleRateThrottle):
@@ -48,27 +53,31 @@ class ClientRateThrottle(SimpleRateThrottle):
         addresses = forwarded.split(",")
         return addresses[-min(num_proxies, len(addresses))].strip()
 
+    def ident(self, request: HttpRequest, view: Any) -> str:
+        """Whose requests are counted together: the client address."""
+        return self.get_ident(request)
+
     def allow_request(self, request: Any, view: Any) -> bool:
-        """Count this request in the client's current window (unless counted already); False once the
-        window's allowance is spent."""
+        """Count this request in its current window (unless counted already); False once the window's
+        allowance is spent."""
         if self.rate is None:
             return True
-        key = self.counter_key(request)
-        count = getattr(request, _COUNT, None)
-        if count is None:
+        key = self.counter_key(self.ident(request, view))
+        counts = _counts(request)
+        if key not in counts:
             try:
-                count = _increment(key, self.counter_timeout)
+                counts[key] = _increment(key, self.counter_timeout)
             except RedisError as exc:  # a cache outage must not take the API down: the limit fails open
                 logger.warning("rate limit not applied, the cache is unreachable: %s", exc)
                 return True
-        return self.allows(count)
+        return self.allows(counts[key])
 
-    def counter_key(self, request: HttpRequest) -> str:
-        """The cache key counting the client's requests in the current window; sets ``wait`` to its end."""
+    def counter_key(self, ident: str) -> str:
+        """The cache key counting ``ident``'s requests in the current window; sets ``wait`` to its end."""
         now = self.timer()
         window = int(now // self.duration)
         self.retry_after = max(1.0, (window + 1) * self.duration - now)
-        return f"throttle:{self.scope}:{self.get_ident(request)}:{window}"
+        return f"throttle:{self.scope}:{ident}:{window}"
 
     @property
     def counter_timeout(self) -> int:
@@ -91,13 +100,32 @@ def admit_and_get(request: HttpRequest, key: str) -> tuple[bool, Any]:
     throttle = ClientRateThrottle()
     if throttle.rate is None:
         return True, cache.get(key)
-    counter, backend = throttle.counter_key(request), caches["default"]
+    counter, backend = throttle.counter_key(throttle.get_ident(request)), caches["default"]
     if isinstance(backend, RedisCache):
         count, value = backend.count_and_get(counter, throttle.counter_timeout, key)
     else:
         count, value = _increment(counter, throttle.counter_timeout), backend.get(key)
-    setattr(request, _COUNT, count)
+    _counts(request)[counter] = count
     return throttle.allows(count), value
+
+
+def uncount(request: HttpRequest) -> None:
+    """Give back every count ``request`` made: it is not held against anyone's rate (a 304, say)."""
+    counts = _counts(request)
+    for key in counts:
+        # ValueError: the window is over (its counter expired); RedisError: the cache is down. Nothing to give back.
+        with contextlib.suppress(ValueError, RedisError):
+            cache.decr(key)
+    counts.clear()
+
+
+def _counts(request: HttpRequest) -> dict[str, int]:
+    """The counts ``request`` made so far, by counter key (a DRF request reads its Django request's)."""
+    counts: dict[str, int] | None = getattr(request, _COUNTS, None)
+    if counts is None:
+        counts = {}
+        setattr(request, _COUNTS, counts)
+    return counts
 
 
 def _increment(key: str, timeout: int) -> int:

@@ -20,9 +20,14 @@ def correlation(correlation_id: object) -> Iterator[None]:
         _current.reset(token)
 
 
+def current() -> str:
+    """The correlation id of the running flow or request (``-`` outside one)."""
+    return _current.get()
+
+
 class CorrelationFilter(logging.Filter):
     """Adds ``record.correlation_id`` for the log format."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.correlation_id = _current.get()
+        record.correlation_id = current()
         return True

@@ -8,6 +8,7 @@ errors in the API's shape, throttling with ``Retry-After``, the OpenAPI schema.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
@@ -25,8 +26,8 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 
 from airline.api_base import PublicAPIView
-from airline.api_errors import ErrorSerializer
-from airline.throttling import ClientRateThrottle, admit_and_get
+from airline.api_errors import ANY_REQUEST, RETRY_AFTER, Documented, error_responses
+from airline.throttling import ClientRateThrottle, admit_and_get, uncount
 
 from . import gate_cache
 from .designators import FlightRef, InvalidDesignator, parse_designator, parse_service_date
@@ -107,20 +108,19 @@ def _documented(operation_id: str, summary: str, body: type, example: dict[str, 
             ),
             etag,
             cache_control,
-            OpenApiParameter(
-                "Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=[429],
-                description="Seconds until the client may call again",
-            ),
+            RETRY_AFTER,
             OpenApiParameter("Allow", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[405]),
         ],
         responses={
             200: OpenApiResponse(body, description="The flight", examples=[OpenApiExample("NV117", example)]),
             304: OpenApiResponse(description="Not modified: the client's copy (If-None-Match) is current"),
-            400: OpenApiResponse(ErrorSerializer, description="Malformed designator (invalid_designator) or date "
-                                 "(invalid_date)"),
-            404: OpenApiResponse(ErrorSerializer, description="No such flight (flight_not_found)"),
-            405: OpenApiResponse(ErrorSerializer, description="Any method but GET and HEAD (method_not_allowed)"),
-            429: OpenApiResponse(ErrorSerializer, description="Too many requests from this client (throttled)"),
+            **error_responses(
+                Documented(400, "invalid_designator", "'NV0' has flight number 0"),
+                Documented(400, "invalid_date", "'2026-13-01' is not a date (YYYY-MM-DD)"),
+                Documented(404, "flight_not_found", "no flight NV117/2026-11-25"),
+                Documented(405, "method_not_allowed", 'Method "POST" not allowed.'),
+                *ANY_REQUEST,
+            ),
         },
     ))  # fmt: skip
 
@@ -149,9 +149,13 @@ class FlightView(PublicAPIView):
             allowed, entry = admit_and_get(request, gate_cache.key_for_ref(ref))
         except RedisError:  # the cache is down: the DRF path answers from the database
             return None
-        if entry is None or not allowed:
+        if entry is None:
             return None
-        return cached_response(request, entry[self.representation])
+        response = cached_response(request, entry[self.representation])
+        if response.status_code == HTTPStatus.NOT_MODIFIED:
+            uncount(request)  # even for a client over its rate: a 304 costs one cache read
+            return response
+        return response if allowed else None
 
     def get(self, request: Request, designator: str, date: str) -> HttpResponse:
         ref = parse_ref(designator, date)
@@ -161,7 +165,10 @@ class FlightView(PublicAPIView):
                 entry = gate_cache.load(ref)
             except Flight.DoesNotExist:
                 raise FlightNotFound(f"no flight {ref}") from None
-        return cached_response(request, entry[self.representation])
+        response = cached_response(request, entry[self.representation])
+        if response.status_code == HTTPStatus.NOT_MODIFIED:
+            uncount(request)
+        return response
 
 
 _EXAMPLE = {

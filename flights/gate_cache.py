@@ -1,6 +1,6 @@
 """The flight API's responses, rendered once per change of the flight and served from the cache.
 
-One cache entry per flight, under its normalised designator and service date (``flightapi:1:NV117:2026-11-25``),
+One cache entry per flight, under its normalised designator and service date (``flightapi:2:NV117:2026-11-25``),
 holding every representation the API serves (gate and status) as the JSON bytes of the body and their ETag.
 A hit is one cache read and no database query.
 
@@ -37,7 +37,7 @@ from .serializers import FlightGateSerializer, FlightStatusSerializer
 logger = logging.getLogger(__name__)
 
 # Bump when a representation changes shape, so entries rendered by older code are never served.
-KEY_PREFIX = "flightapi:1"
+KEY_PREFIX = "flightapi:2"
 
 REPRESENTATIONS: dict[str, type[Serializer]] = {"gate": FlightGateSerializer, "status": FlightStatusSerializer}
 

@@ -10,29 +10,35 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.http import HttpRequest
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from airline.api_base import PublicAPIView
-from airline.api_errors import ErrorSerializer
+from airline.api_errors import ANY_REQUEST, RETRY_AFTER, WITH_BODY, Documented, error_responses
 from airline.throttling import ClientRateThrottle
 from flights.models import Flight
 from passengers.models import Booking
 
 from .choices import REFUND, decide, open_itinerary_choices, refund
 from .models import CaseStatus, Reaccommodation
-from .passenger_access import booking_for
-from .refusals import DecisionError
+from .passenger_access import booking_for, normalise_locator
+from .refusals import DecisionError, Refusal
 from .selectors import refund_refused
 
 
 class BookingThrottle(ClientRateThrottle):
-    """A tight rate for booking look-ups, so locators and names cannot be guessed."""
+    """A tight rate per booking, so nobody can try name after name on one locator; counted per booking, not per
+    address, so a crowd behind one airport Wi-Fi address is not locked out (they have the client rate)."""
 
     scope = "booking"
+
+    def ident(self, request: HttpRequest, view: Any) -> str:
+        return normalise_locator(view.kwargs["locator"])
 
 
 class BookingNotFound(NotFound):
@@ -52,7 +58,10 @@ class ChoiceRefused(APIException):
 
 
 class CredentialsSerializer(serializers.Serializer):
-    last_name = serializers.CharField(max_length=100, help_text="The last name of any passenger of the booking.")
+    # Not trimmed: a blank name is refused and a name of spaces matches nobody (404), as the schema says.
+    last_name = serializers.CharField(
+        min_length=1, max_length=100, trim_whitespace=False, help_text="The last name of any passenger of the booking."
+    )
 
 
 class LegSerializer(serializers.Serializer):
@@ -109,7 +118,7 @@ def describe(case: Reaccommodation) -> dict[str, Any]:
 
 
 class _CaseView(PublicAPIView):
-    throttle_classes = [BookingThrottle]
+    throttle_classes = [ClientRateThrottle, BookingThrottle]
 
     def booking(self, request: Request, locator: str) -> Booking:
         """The booking the locator and last name prove, or 404."""
@@ -132,11 +141,45 @@ def _cases() -> QuerySet[Reaccommodation]:
     return Reaccommodation.objects.select_related("booking", "disrupted_flight").order_by("-created_at", "-id")
 
 
-_ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Missing or malformed last name"),
-    404: OpenApiResponse(ErrorSerializer, description="No booking with that locator and last name has a case"),
-    429: OpenApiResponse(ErrorSerializer, description="Too many attempts: see Retry-After"),
-}
+_LOCATOR = OpenApiParameter(
+    "locator",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The booking's locator, case-insensitive",
+    examples=[OpenApiExample("K7P2QD", value="K7P2QD")],
+)
+_CHOICE = OpenApiParameter(
+    "choice",
+    {"type": "string", "enum": ["accept", "decline", REFUND], "pattern": "^(accept|decline|refund)$"},
+    OpenApiParameter.PATH,
+    description="accept or decline the new itinerary, or ask for a refund",
+)
+_ALLOW = OpenApiParameter("Allow", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[405])
+_CREDENTIALS = [OpenApiExample("Last name", {"last_name": "Smith"}, request_only=True)]
+_ERRORS = (
+    Documented(400, "invalid", "last_name: This field is required."),
+    *WITH_BODY,
+    Documented(404, "booking_not_found", BookingNotFound.default_detail),
+    Documented(405, "method_not_allowed", 'Method "GET" not allowed.'),
+    *ANY_REQUEST,
+)
+_CASE_EXAMPLE = OpenApiExample(
+    "Rebooked after a cancellation",
+    {
+        "locator": "K7P2QD",
+        "status": "rebooked",
+        "cause": "cancelled",
+        "disrupted_flight": "NV117/2026-11-25",
+        "old": [{"flight": "NV117/2026-11-25", "cabin": "Y", "origin": "LHR", "destination": "WAW",
+                 "departure": "2026-11-25T08:25:00Z", "arrival": "2026-11-25T10:50:00Z"}],
+        "new": [{"flight": "NV119/2026-11-25", "cabin": "Y", "origin": "LHR", "destination": "WAW",
+                 "departure": "2026-11-25T14:05:00Z", "arrival": "2026-11-25T16:30:00Z"}],
+        "arrival_delay_minutes": 340,
+        "refund_allowed": True,
+        "choices": ["accept", "decline", REFUND],
+    },
+    response_only=True,
+)  # fmt: skip
 
 
 class ReaccommodationView(_CaseView):
@@ -145,8 +188,11 @@ class ReaccommodationView(_CaseView):
     @extend_schema(
         operation_id="reaccommodation_view",
         summary="See your new itinerary",
+        tags=["bookings"],
+        parameters=[_LOCATOR, RETRY_AFTER, _ALLOW],
         request=CredentialsSerializer,
-        responses={200: ReaccommodationSerializer, **_ERRORS},
+        examples=[*_CREDENTIALS, _CASE_EXAMPLE],
+        responses={200: ReaccommodationSerializer, **error_responses(*_ERRORS)},
     )
     def post(self, request: Request, locator: str) -> Response:
         return Response(describe(self.case(self.booking(request, locator))))
@@ -159,14 +205,20 @@ class ReaccommodationChoiceView(_CaseView):
     @extend_schema(
         operation_id="reaccommodation_choose",
         summary="Accept, decline or ask for a refund",
+        tags=["bookings"],
+        parameters=[_LOCATOR, _CHOICE, RETRY_AFTER, _ALLOW],
         request=CredentialsSerializer,
+        examples=[*_CREDENTIALS, _CASE_EXAMPLE],
         responses={
             200: ReaccommodationSerializer,
-            **_ERRORS,
-            409: OpenApiResponse(
-                ErrorSerializer,
-                description="That choice is not open now; `reason` says why (e.g. `delay_under_300_minutes`, "
-                "`no_regime`, `already_refunded`, `choice_not_open`, `journey_changed`)",
+            **error_responses(
+                *_ERRORS,
+                Documented(
+                    409,
+                    "choice_not_allowed",
+                    "a refund is offered after a cancellation or a delay of 300 minutes or more",
+                    reason=Refusal.DELAY_UNDER_300_MINUTES,
+                ),
             ),
         },
     )

@@ -22,10 +22,15 @@ def _normalise(name: str) -> bytes:
     return letters.encode()
 
 
+def normalise_locator(locator: str) -> str:
+    """A locator as stored: upper case, no surrounding spaces."""
+    return locator.strip().upper()
+
+
 def booking_for(locator: str, last_name: str) -> Booking | None:
     """The booking if ``locator`` is exactly its locator (case and surrounding spaces aside) and ``last_name`` one
     of its passengers' last names; None for any mismatch."""
-    booking = Booking.objects.filter(locator=locator.strip().upper()).prefetch_related("passengers").first()
+    booking = Booking.objects.filter(locator=normalise_locator(locator)).prefetch_related("passengers").first()
     names = [p.last_name for p in booking.passengers.all()] if booking else [_NOBODY]
     offered = _normalise(last_name)
     matched = False

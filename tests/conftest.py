@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import Browser, sync_playwright
 
 from airline import clock as project_clock
+from tests.support.browser import CHROMIUM_ARGS
 from tests.support.clock import WORLD_START, WorldClock
 
 
@@ -23,6 +26,19 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> WorldClock:
     world = WorldClock(WORLD_START)
     monkeypatch.setattr(project_clock, "now", world.now)
     return world
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """Chromium, headless. Playwright's sync API keeps an event loop in this thread; the ORM calls between its
+    steps are still plain synchronous code."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium package is needed (make test installs it)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

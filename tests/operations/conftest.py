@@ -1,16 +1,12 @@
-"""The operations tests' fixtures: the duties' stranding flight, and Chromium for the browser tests."""
+"""The operations tests' fixtures: the duties' stranding flight."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
 from flights.models import Flight
-from tests.support.browser import CHROMIUM_ARGS
 from tests.support.scenarios import load_network, scenario_booking, scenario_flight
 
 
@@ -29,16 +25,3 @@ def stranded(tmp_path: Path, settings) -> Flight:
         tmp_path,
     )
     return Flight.objects.get(number="1")
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    """Chromium, headless. Playwright's sync API keeps an event loop in this thread; the ORM calls between its
-    steps are still plain synchronous code."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium package is needed (make test installs it)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()

@@ -113,11 +113,39 @@ def test_wrong_locator_or_name_gives_the_same_404(hub, path: str, name: str) -> 
     assert body == {"error": {"code": "booking_not_found", "message": "No booking matches that locator and last name."}}
 
 
-def test_look_ups_are_rate_limited(hub, settings) -> None:
+@pytest.fixture
+def three_per_booking(settings) -> None:
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "booking": "3/min"},
     }
-    codes = [_post(f"ZZZZZ{n}/reaccommodation", "Guess")[0] for n in range(5)]
-    assert codes[:3] == [404, 404, 404]
-    assert codes[3:] == [429, 429]
+
+
+def _post_from(address: str, path: str, last_name: str) -> int:
+    response = APIClient(REMOTE_ADDR=address).post(f"/api/v1/bookings/{path}", {"last_name": last_name}, format="json")
+    return response.status_code
+
+
+@pytest.mark.usefixtures("three_per_booking")
+def test_look_ups_of_one_booking_are_rate_limited_whoever_asks(hub) -> None:
+    codes = [_post_from(f"203.0.113.{n}", f"{locator}/reaccommodation", "Guess")
+             for n, locator in enumerate(["ZZZZZZ", "zzzzzz", " ZZZZZZ", "ZZZZZZ", "ZZZZZZ"])]  # fmt: skip
+
+    assert codes == [404, 404, 404, 429, 429]
+
+
+@pytest.mark.usefixtures("three_per_booking")
+def test_a_crowd_behind_one_address_is_not_locked_out(hub) -> None:
+    codes = [_post_from("203.0.113.7", f"ZZZZ{n:02}/reaccommodation", "Guess") for n in range(12)]
+
+    assert codes == [404] * 12
+
+
+def test_the_client_rate_still_applies_to_booking_look_ups(hub, settings) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "booking": "100/min"},
+    }
+    codes = [_post_from("203.0.113.7", f"ZZZZ{n:02}/reaccommodation", "Guess") for n in range(3)]
+
+    assert codes == [404, 404, 429]

@@ -1,5 +1,5 @@
 """The console's browser tests: operators logged in to real headless Chromium (Debian's package, driven by
-Playwright; the ``browser`` fixture is in ``tests/operations/conftest.py``), and their screenshots."""
+Playwright; the ``browser`` fixture is in ``tests/conftest.py``), and their screenshots."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 
 from airline.api_errors import exception_handler
 from flights import gate_cache
+from flights.services import cancel_flight
 from tests.factories import FlightFactory
 from tests.flights.api.conftest import GATE_URL, STATUS_URL, BookedFlight
 
@@ -237,6 +238,30 @@ def test_a_forged_forwarded_for_does_not_escape_the_throttle(api: Client, booked
     assert statuses == [200, 200, 429]
 
 
+@pytest.mark.usefixtures("two_per_minute")
+@pytest.mark.parametrize("warm", [True, False], ids=["cached", "not-cached"])
+def test_304_is_not_counted(api: Client, booked: BookedFlight, warm: bool) -> None:
+    etag = api.get(booked.gate_url)["ETag"]  # the first of two allowed
+
+    revalidations = []
+    for _ in range(4):
+        if not warm:
+            cache.delete(gate_cache.key_for_flight(booked.flight))
+        revalidations.append(api.get(booked.gate_url, headers={"If-None-Match": etag}).status_code)
+
+    assert revalidations == [304] * 4
+    assert [api.get(booked.gate_url).status_code for _ in range(2)] == [200, 429]
+
+
+@pytest.mark.usefixtures("two_per_minute")
+def test_a_client_over_its_rate_still_gets_its_304(api: Client, booked: BookedFlight) -> None:
+    etag = api.get(booked.gate_url)["ETag"]
+    api.get(booked.gate_url)
+    assert api.get(booked.gate_url).status_code == 429
+
+    assert api.get(booked.gate_url, headers={"If-None-Match": etag}).status_code == 304
+
+
 # --- No passenger data -----------------------------------------------------------
 
 
@@ -258,3 +283,19 @@ def test_no_passenger_data_in_any_response(api: Client, booked: BookedFlight) ->
             assert value.lower() not in text
     assert "qx7k2m" not in text
     assert not {"passengers", "bookings", "segments", "locator"} & set(responses[0].json())
+
+
+@pytest.mark.parametrize("url", ["gate_url", "status_url"])
+def test_a_cancelled_flight_says_so_and_has_no_gate_nor_estimated_times(
+    api: Client, booked: BookedFlight, url: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    api.get(getattr(booked, url))  # cached before the cancellation: its commit replaces the entry
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_flight(flight=booked.flight)
+
+    body = api.get(getattr(booked, url)).json()
+
+    assert body["status"] == "cancelled"
+    assert body["gate"] is None and body["estimated_departure"] is None
+    assert body.get("estimated_arrival") is None
+    assert (body["terminal"], body["scheduled_departure"]) == ("5", GATE_BODY["scheduled_departure"])
