@@ -50,6 +50,14 @@ class CeleryProcess:
         self.process.wait(timeout=10)
         self._log.close()
 
+    def pause(self) -> None:
+        """SIGSTOP the process group: it holds its claims and connections but runs nothing (a stalled host)."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT the process group after :meth:`pause`."""
+        os.killpg(self.process.pid, signal.SIGCONT)
+
     def stop(self) -> None:
         """SIGTERM the process group (a worker finishes its running tasks); SIGKILL it if it lingers."""
         if self.process.poll() is None:

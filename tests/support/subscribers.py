@@ -48,6 +48,13 @@ class Slow(EventPayload):
     seconds: float
 
 
+class Stall(EventPayload):
+    """Handled by a subscriber that writes first and then stalls, so a test can interrupt it mid-transaction."""
+
+    event_type: ClassVar[str] = "test.stall"
+    seconds: float
+
+
 class Item(Part):
     name: str
     quantity: int
@@ -105,3 +112,20 @@ def slow(payload: Slow, event: EventFacts) -> dict[str, Any]:
     time.sleep(payload.seconds)
     _, created = Effect.objects.get_or_create(event_id=event.id, subscriber="test-slow")
     return {"created": int(created)}
+
+
+UNGUARDED = "test-unguarded"
+
+
+def unguarded_runs(event: Event) -> int:
+    """How many runs of the ``test-unguarded`` subscriber on ``event`` committed their row."""
+    return Effect.objects.filter(event=event, subscriber__startswith=f"{UNGUARDED}#").count()
+
+
+@subscriber(UNGUARDED, on=[Stall], queue="vouchers")
+def write_then_stall(payload: Stall, event: EventFacts) -> dict[str, Any]:
+    """Not idempotent on purpose: every run adds a row, so only the runner's guards keep the effect to one."""
+    _count_execution(event.id, UNGUARDED)
+    Effect.objects.create(event_id=event.id, subscriber=f"{UNGUARDED}#{uuid.uuid4().hex}")
+    time.sleep(payload.seconds)
+    return {"stalled": payload.seconds}
