@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -36,6 +37,24 @@ if SECRET_KEY in ("", _DEMO_SECRET_KEY):
         )
     SECRET_KEY = _DEMO_SECRET_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# Partner secrets are encrypted in the database with these Fernet keys (flights.secret_field): the first
+# encrypts, all decrypt. Like SECRET_KEY, production refuses to start on the built-in demo key.
+_DEMO_PARTNER_SECRET_KEY = "x14J7XU4h1k_hXGTs5tvlITmyC3We0ne8RavIbzJu3w="  # noqa: S105 - demo only
+PARTNER_SECRET_KEYS = env.list("PARTNER_SECRET_KEYS", default=[])
+if HTTPS_ONLY and (not PARTNER_SECRET_KEYS or _DEMO_PARTNER_SECRET_KEY in PARTNER_SECRET_KEYS):
+    raise ImproperlyConfigured(
+        "DJANGO_HTTPS=true needs PARTNER_SECRET_KEYS: comma-separated Fernet keys of your own, e.g. "
+        '`python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"` '
+        "(the built-in key is for the local demo only)."
+    )
+PARTNER_SECRET_KEYS = PARTNER_SECRET_KEYS or [_DEMO_PARTNER_SECRET_KEY]
+for _position, _key in enumerate(PARTNER_SECRET_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"PARTNER_SECRET_KEYS: key {_position} is not a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
 
 INSTALLED_APPS = [
     "operations.admin_config.OperationsAdminConfig",
