@@ -12,7 +12,8 @@ from pathlib import Path
 import environ
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
-from kombu import Queue
+
+from airline import broker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -143,7 +144,6 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    CELERY_BROKER_URL = REDIS_URL
 else:
     # Shared by every local process (web, worker, beat), unlike locmem.
     CACHES = {
@@ -152,18 +152,13 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-    CELERY_BROKER_URL = "filesystem://"
-    _broker_dir = VAR_DIR / "broker"
+# The Celery broker: BROKER_URL (production: RabbitMQ, amqp://…), else Redis, else Kombu's file system.
+CELERY_BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL or "filesystem://"
+_broker_dir = VAR_DIR / "broker"
+if CELERY_BROKER_URL == "filesystem://":
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        # Kombu's default is ./control, beside the code.
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+CELERY_BROKER_TRANSPORT_OPTIONS = broker.transport_options(CELERY_BROKER_URL, _broker_dir)
 
 # --- Celery (baseline after cookiecutter-django) ----------------------------
 CELERY_TIMEZONE = "UTC"
@@ -186,16 +181,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing fails fast when the broker is down: the outbox relay sends later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-if REDIS_URL:
-    # No countdown or ETA is ever longer than this (see EVENTS_MAX_COUNTDOWN_SECONDS).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 1800,
-        "socket_connect_timeout": 2,
-        "socket_timeout": 10,
-    }
 SUBSCRIBER_QUEUES = ("rebooking", "vouchers", "lodging", "partners", "notifications", "duties")
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "events", *SUBSCRIBER_QUEUES)]
+CELERY_TASK_QUEUES = broker.task_queues(("default", "events", *SUBSCRIBER_QUEUES))
 # Subscriber deliveries go to the queue their subscriber registered (events.registry);
 # the backbone's own tasks run on "events".
 CELERY_TASK_ROUTES = {
