@@ -10,8 +10,10 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
-from kombu import Queue
+
+from airline import broker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -36,6 +38,24 @@ if SECRET_KEY in ("", _DEMO_SECRET_KEY):
         )
     SECRET_KEY = _DEMO_SECRET_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# Partner secrets are encrypted in the database with these Fernet keys (flights.secret_field): the first
+# encrypts, all decrypt. Like SECRET_KEY, production refuses to start on the built-in demo key.
+_DEMO_PARTNER_SECRET_KEY = "x14J7XU4h1k_hXGTs5tvlITmyC3We0ne8RavIbzJu3w="  # noqa: S105 - demo only
+PARTNER_SECRET_KEYS = env.list("PARTNER_SECRET_KEYS", default=[])
+if HTTPS_ONLY and (not PARTNER_SECRET_KEYS or _DEMO_PARTNER_SECRET_KEY in PARTNER_SECRET_KEYS):
+    raise ImproperlyConfigured(
+        "DJANGO_HTTPS=true needs PARTNER_SECRET_KEYS: comma-separated Fernet keys of your own, e.g. "
+        '`python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"` '
+        "(the built-in key is for the local demo only)."
+    )
+PARTNER_SECRET_KEYS = PARTNER_SECRET_KEYS or [_DEMO_PARTNER_SECRET_KEY]
+for _position, _key in enumerate(PARTNER_SECRET_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"PARTNER_SECRET_KEYS: key {_position} is not a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
 
 INSTALLED_APPS = [
     "operations.admin_config.OperationsAdminConfig",
@@ -128,7 +148,6 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    CELERY_BROKER_URL = REDIS_URL
 else:
     # Shared by every local process (web, worker, beat), unlike locmem.
     CACHES = {
@@ -137,18 +156,13 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-    CELERY_BROKER_URL = "filesystem://"
-    _broker_dir = VAR_DIR / "broker"
+# The Celery broker: BROKER_URL (production: RabbitMQ, amqp://…), else Redis, else Kombu's file system.
+CELERY_BROKER_URL = env.str("BROKER_URL", default="") or REDIS_URL or "filesystem://"
+_broker_dir = VAR_DIR / "broker"
+if CELERY_BROKER_URL == "filesystem://":
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        # Kombu's default is ./control, beside the code.
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+CELERY_BROKER_TRANSPORT_OPTIONS = broker.transport_options(CELERY_BROKER_URL, _broker_dir)
 
 # --- Celery (baseline after cookiecutter-django) ----------------------------
 CELERY_TIMEZONE = "UTC"
@@ -171,16 +185,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing fails fast when the broker is down: the outbox relay sends later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-if REDIS_URL:
-    # No countdown or ETA is ever longer than this (see EVENTS_MAX_COUNTDOWN_SECONDS).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 1800,
-        "socket_connect_timeout": 2,
-        "socket_timeout": 10,
-    }
 SUBSCRIBER_QUEUES = ("rebooking", "vouchers", "lodging", "partners", "notifications", "duties")
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "events", *SUBSCRIBER_QUEUES)]
+CELERY_TASK_QUEUES = broker.task_queues(("default", "events", *SUBSCRIBER_QUEUES))
 # Subscriber deliveries go to the queue their subscriber registered (events.registry);
 # the backbone's own tasks run on "events".
 CELERY_TASK_ROUTES = {

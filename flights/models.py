@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from .designators import Designator, FlightRef
+from .secret_field import EncryptedSecretField
 
 CABINS_HIGHEST_FIRST = ("F", "J", "Y")
 """Cabins as flights list them, highest first."""
@@ -27,7 +28,9 @@ class Airline(models.Model):
     name = models.CharField(max_length=100)
     own = models.BooleanField(default=False, help_text="Operated by this system's airline.")
     endpoint = models.URLField(blank=True, help_text="Partner message endpoint (http/https).")
-    secret = models.CharField(max_length=200, blank=True, help_text="HMAC secret for partner messages.")
+    secret = EncryptedSecretField(
+        max_length=200, blank=True, help_text="HMAC secret for partner messages (encrypted in the database)."
+    )
     country = models.CharField(
         max_length=2,
         blank=True,

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Check that PostgreSQL and Redis answer; start them when their binaries are here.
+# Check that PostgreSQL, Redis and RabbitMQ answer; start them when their binaries are here.
 set -u
 fail() { echo "make test: $*" >&2; exit 1; }
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+rabbitmq_up() { rabbitmqctl -q await_startup --timeout 2 >/dev/null 2>&1; }
 
 if ! pg_up; then
   if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
@@ -25,4 +26,13 @@ if ! redis_up; then
   fi
   redis_up || fail "Redis does not answer on 127.0.0.1:6379. Start it, or set TEST_REDIS_URL."
 fi
-echo "PostgreSQL and Redis answer."
+if ! rabbitmq_up; then
+  if command -v rabbitmq-server >/dev/null; then
+    echo "RabbitMQ is not answering: starting it"
+    rabbitmq-server -detached || true
+    for _ in $(seq 60); do rabbitmq_up && break; sleep 1; done
+  fi
+  # The fault tests run on RabbitMQ too, each run on a virtual host of its own (tests/support/brokers.py).
+  rabbitmq_up || fail "RabbitMQ does not answer (rabbitmqctl await_startup). Start it: rabbitmq-server -detached."
+fi
+echo "PostgreSQL, Redis and RabbitMQ answer."

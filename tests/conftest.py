@@ -15,6 +15,7 @@ from django.conf import settings
 from playwright.sync_api import Browser, sync_playwright
 
 from airline import clock as project_clock
+from tests.support.brokers import rabbitmq_vhost, use_broker
 from tests.support.browser import CHROMIUM_ARGS
 from tests.support.clock import WORLD_START, WorldClock
 
@@ -26,6 +27,22 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> WorldClock:
     world = WorldClock(WORLD_START)
     monkeypatch.setattr(project_clock, "now", world.now)
     return world
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_url() -> Iterator[str]:
+    """RabbitMQ on a virtual host of this test run's own."""
+    with rabbitmq_vhost() as url:
+        yield url
+
+
+@pytest.fixture(params=["redis", "rabbitmq"])
+def broker(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each supported broker in turn (the test Redis database, then RabbitMQ), for tests with real processes:
+    this process publishes to it and worker processes consume from it."""
+    url = settings.REDIS_URL if request.param == "redis" else request.getfixturevalue("rabbitmq_url")
+    with use_broker(url):
+        yield url
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -35,8 +36,10 @@ PRODUCTION = {
     "DJANGO_BEHIND_PROXY": "true",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "ops.novair.example",
+    "PARTNER_SECRET_KEYS": Fernet.generate_key().decode(),
 }
 DEMO_SECRET_KEY = "insecure-local-demo-key-change-me-0123456789abcdefghijklmnopqrstuv"
+DEMO_PARTNER_SECRET_KEY = "x14J7XU4h1k_hXGTs5tvlITmyC3We0ne8RavIbzJu3w="
 CSRF_FAILURE = "CSRF verification failed"
 
 
@@ -113,6 +116,22 @@ def test_production_refuses_to_start_without_a_secret_key_of_its_own(key: str | 
     result = manage("check", **environment)
     assert result.returncode != 0
     assert "ImproperlyConfigured: DJANGO_HTTPS=true needs DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("keys", [None, DEMO_PARTNER_SECRET_KEY], ids=["unset", "demo-key"])
+def test_production_refuses_to_start_without_partner_secret_keys_of_its_own(keys: str | None) -> None:
+    environment = {**PRODUCTION, "PARTNER_SECRET_KEYS": keys} if keys else PRODUCTION.copy()
+    if keys is None:
+        del environment["PARTNER_SECRET_KEYS"]
+    result = manage("check", **environment)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_HTTPS=true needs PARTNER_SECRET_KEYS" in result.stderr
+
+
+def test_a_malformed_partner_secret_key_is_refused_at_start_naming_its_position() -> None:
+    result = manage("check", PARTNER_SECRET_KEYS=f"{Fernet.generate_key().decode()},not-a-key")
+    assert result.returncode != 0
+    assert "PARTNER_SECRET_KEYS: key 2 is not a Fernet key" in result.stderr and "not-a-key" not in result.stderr
 
 
 @pytest.mark.django_db

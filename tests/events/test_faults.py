@@ -1,4 +1,5 @@
-"""Faults with real worker processes: a worker SIGKILLed mid-handler, the broker down at commit.
+"""Faults with real worker processes, on each supported broker (Redis and RabbitMQ): a worker SIGKILLed
+mid-handler, the broker down at commit.
 
 No other worker runs during these tests, so each knows which process holds its delivery.
 """
@@ -8,7 +9,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,9 @@ from tests.support.subscribers import executions
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_worker_killed_mid_handler_loses_nothing_and_duplicates_nothing(tmp_path: Path, django_db_setup) -> None:
+def test_a_worker_killed_mid_handler_loses_nothing_and_duplicates_nothing(
+    broker: str, tmp_path: Path, django_db_setup
+) -> None:
     flush_test_redis()
     first = WorkerProcess(tmp_path / "first.log")
     event = publish_now("test.slow", seconds=3)
@@ -51,9 +55,22 @@ def test_a_worker_killed_mid_handler_loses_nothing_and_duplicates_nothing(tmp_pa
     assert Effect.objects.filter(event=event).count() == 1
 
 
+@dataclass
+class Outage:
+    """A broker that is down until ``restore()``: publish to ``down_url`` meanwhile, consume from ``up_url``."""
+
+    down_url: str
+    up_url: str
+    restore: Callable[[], None]
+
+
 @pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen | None]]:
-    """A redis-server of the test's own, on another port, that the test starts and stops."""
+def broker_outage(broker: str, tmp_path: Path) -> Iterator[Outage]:
+    """Redis: a redis-server of the test's own on another port, started by ``restore()``. RabbitMQ: a port
+    nobody listens on while down, the test run's virtual host once restored."""
+    if not broker.startswith("redis"):
+        yield Outage(down_url="amqp://guest:guest@127.0.0.1:5674//", up_url=broker, restore=lambda: None)
+        return
     binary = shutil.which("redis-server")
     assert binary, "redis-server is needed for the broker-outage test"
     port = 6391
@@ -67,7 +84,8 @@ def private_redis(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen | None
         client = redis.Redis(port=port)
         wait_for(lambda: _pings(client), timeout=10, what="the private redis-server")
 
-    yield f"redis://127.0.0.1:{port}/0", start
+    url = f"redis://127.0.0.1:{port}/0"
+    yield Outage(down_url=url, up_url=url, restore=start)
     if "p" in state:
         state["p"].terminate()
         state["p"].wait(timeout=10)
@@ -80,25 +98,25 @@ def _pings(client: redis.Redis) -> bool:
         return False
 
 
-def _manage(*args: str, redis_url: str) -> subprocess.CompletedProcess:
+def _manage(*args: str, broker_url: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=child_env(REDIS_URL=redis_url),
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=child_env(BROKER_URL=broker_url),
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 
 
-def test_an_event_committed_while_the_broker_is_down_waits_in_the_outbox(private_redis, tmp_path: Path) -> None:
-    redis_url, start_redis = private_redis
+def test_an_event_committed_while_the_broker_is_down_waits_in_the_outbox(broker_outage: Outage, tmp_path: Path) -> None:
     flight = FlightFactory()
-    done = _manage("disrupt", str(flight.designator), str(flight.service_date), "--delay", "200", redis_url=redis_url)
+    designator, date = str(flight.designator), str(flight.service_date)
+    done = _manage("disrupt", designator, date, "--delay", "200", broker_url=broker_outage.down_url)
     assert done.returncode == 0, done.stderr
     event = Event.objects.get(flight=flight)
     assert event.deliveries.count() >= 5
     assert not event.deliveries.filter(dispatched_at__isnull=False).exists(), "nothing reached the broker"
-    start_redis()
-    worker = WorkerProcess(tmp_path / "worker.log", REDIS_URL=redis_url)
+    broker_outage.restore()
+    worker = WorkerProcess(tmp_path / "worker.log", BROKER_URL=broker_outage.up_url)
     try:
-        relayed = _manage("relay_events", redis_url=redis_url)
+        relayed = _manage("relay_events", broker_url=broker_outage.up_url)
         assert relayed.returncode == 0, relayed.stderr
         assert wait_until_finished(event) == "completed"
     finally:

@@ -1,6 +1,6 @@
 """A queue nobody consumes, with real worker and beat processes: its subscribers' duties stay open, show overdue on
 the dashboard and are stamped overdue by beat within one review interval, and are met once a worker takes the
-queue (issue 14, "Done when")."""
+queue (issue 14, "Done when"); on each supported broker (Redis and RabbitMQ)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _dashboard(client: Client) -> tuple[dict[str, int], dict[str, tuple[int, int
 
 
 def test_a_queue_without_a_worker_leaves_its_duties_open_and_overdue_until_a_worker_takes_it(
-    stranded: Flight, admin_client: Client, tmp_path: Path
+    broker: str, stranded: Flight, admin_client: Client, tmp_path: Path
 ) -> None:
     flush_test_redis()
     others = ["default", "events", *(queue for queue in settings.SUBSCRIBER_QUEUES if queue != STOPPED)]

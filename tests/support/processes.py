@@ -1,4 +1,4 @@
-"""Real Celery worker processes for tests, talking to the test database and Redis."""
+"""Real Celery worker processes for tests, talking to the test database, Redis and the broker in use."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+from airline.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,6 +27,7 @@ def child_env(**overrides: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="tests.settings",
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         REDIS_URL=settings.REDIS_URL,
+        BROKER_URL=celery_app.conf.broker_url,  # the broker this process publishes to (tests.support.brokers)
     )
     env.update(overrides)
     return env
@@ -74,8 +78,10 @@ class WorkerProcess(CeleryProcess):
     """``celery -A airline worker`` on every queue, or on ``queues`` only."""
 
     def __init__(self, log_path: Path, concurrency: int = 2, queues: list[str] | None = None, **env: str) -> None:
-        command = ["worker", "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
-                   "--without-heartbeat", *(["--queues", ",".join(queues)] if queues else [])]  # fmt: skip
+        # A node name of its own: RabbitMQ refuses a second worker of the same name (its control queue is exclusive).
+        command = ["worker", "--hostname", f"{log_path.stem}-{uuid.uuid4().hex[:8]}@%h", "--concurrency",
+                   str(concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat",
+                   *(["--queues", ",".join(queues)] if queues else [])]  # fmt: skip
         super().__init__(command, log_path, ready=b"ready.", **env)
 
 

@@ -1,0 +1,66 @@
+"""The two supported Celery brokers for tests with real processes: the test Redis database, and RabbitMQ on a
+virtual host of this test run's own (created with ``rabbitmqctl``, deleted at the end), so no run sees
+another's messages.
+
+``use_broker(url)`` points this process's Celery app at a broker; worker processes follow it
+(``tests.support.processes.child_env`` passes ``BROKER_URL``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+
+from airline import broker
+from airline.celery import app
+
+RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672")
+"""RabbitMQ without a virtual host; make test checks that it answers (scripts/check_services.sh)."""
+
+
+def _rabbitmqctl(*args: str) -> None:
+    binary = shutil.which("rabbitmqctl")
+    assert binary, "rabbitmqctl is needed to give the test run a RabbitMQ virtual host of its own"
+    subprocess.run([binary, *args], check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def rabbitmq_vhost() -> Iterator[str]:
+    """The broker URL of a new RabbitMQ virtual host, deleted with everything in it afterwards."""
+    vhost = f"airline-test-{uuid.uuid4().hex[:12]}"
+    user = RABBITMQ_URL.split("://", 1)[1].split(":", 1)[0]
+    _rabbitmqctl("add_vhost", vhost)
+    try:
+        _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+        yield f"{RABBITMQ_URL}/{vhost}"
+    finally:
+        _rabbitmqctl("delete_vhost", vhost)
+
+
+def _reconnect() -> None:
+    """Forget the app's connection and producer pools, so the next publish connects to the configured broker
+    (what Celery itself does after a fork); kombu keeps each broker's pool open for reuse."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def use_broker(url: str) -> Iterator[str]:
+    """Publish from this process to the broker at ``url`` (purged first); the settings' broker afterwards."""
+    original = app.conf.broker_url, app.conf.broker_transport_options
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = broker.transport_options(url, settings.VAR_DIR / "broker")
+    _reconnect()
+    try:
+        if broker.is_amqp(url):
+            app.control.purge()
+        yield url
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = original
+        _reconnect()
