@@ -85,8 +85,8 @@ def test_a_missing_key_fails_loudly_and_rotates_nothing(tmp_path: Path, settings
 
 # --- The migration ----------------------------------------------------------------------------------------
 
-PLAIN = ("flights", "0004_airline_country")
-ENCRYPTED = ("flights", "0005_encrypt_partner_secrets")
+PLAIN = ("flights", "0005_drill_verdicts")
+ENCRYPTED = ("flights", "0006_encrypt_partner_secrets")
 
 
 def _migrate(target: tuple[str, str]) -> None:

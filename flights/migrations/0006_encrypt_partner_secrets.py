@@ -29,7 +29,7 @@ def decrypt_sealed_secrets(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('flights', '0004_airline_country'),
+        ('flights', '0005_drill_verdicts'),
     ]
 
     operations = [
