@@ -16,7 +16,7 @@ from compensation.models import Entitlement
 from notifications.models import PassengerMessage
 from notifications.rendering import render
 from rebooking.passenger_access import booking_for
-from tests.bookings.conftest import load_cancelled_evening
+from tests.support.scenarios import load_cancelled_evening
 from vouchers.models import MealVoucher
 
 pytestmark = pytest.mark.django_db
