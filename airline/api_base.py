@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -35,6 +36,15 @@ class PublicAPIView(APIView):
     permission_classes = []
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnlyNegotiation
+
+
+@extend_schema_field({"type": "string", "pattern": "^[^\\u0000]*$"})
+class BodyTextField(serializers.CharField):
+    """Text read from a request body as it is, not trimmed, so the schema says what the server accepts: a value of
+    spaces is a value. DRF refuses NUL characters (PostgreSQL cannot store them); the schema's pattern says so."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(trim_whitespace=False, **kwargs)
 
 
 @extend_schema(exclude=True)

@@ -105,6 +105,9 @@ RETRY_AFTER = OpenApiParameter(
     "Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=[429],
     description="Seconds until the client may call again",
 )  # fmt: skip
+ALLOW = OpenApiParameter(
+    "Allow", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[405], description="The methods the endpoint answers"
+)
 _NOTES = {500: " (`correlation_id` names the server's log line about it)"}
 _CORRELATION_EXAMPLE = "3f2b9c0e5d7a4e1f8a6b2c9d0e1f2a3b"
 

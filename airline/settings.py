@@ -295,7 +295,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Airline disruption handling API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,  # /api/schema/ documents the API, not itself
-    "ENUM_NAME_OVERRIDES": {"FlightStatusEnum": "flights.models.FlightStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "FlightStatusEnum": "flights.models.FlightStatus",
+        "CaseStatusEnum": "rebooking.models.CaseStatus",
+        "VoucherStatusEnum": "vouchers.models.VoucherStatus",
+        "StayStatusEnum": "lodging.models.StayStatus",
+        "EntitlementStatusEnum": "compensation.models.EntitlementStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -26,7 +26,7 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 
 from airline.api_base import PublicAPIView
-from airline.api_errors import ANY_REQUEST, RETRY_AFTER, Documented, error_responses
+from airline.api_errors import ALLOW, ANY_REQUEST, RETRY_AFTER, Documented, error_responses
 from airline.throttling import ClientRateThrottle, admit_and_get, uncount
 
 from . import gate_cache
@@ -109,7 +109,7 @@ def _documented(operation_id: str, summary: str, body: type, example: dict[str, 
             etag,
             cache_control,
             RETRY_AFTER,
-            OpenApiParameter("Allow", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[405]),
+            ALLOW,
         ],
         responses={
             200: OpenApiResponse(body, description="The flight", examples=[OpenApiExample("NV117", example)]),

@@ -18,13 +18,13 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from airline.api_base import PublicAPIView
-from airline.api_errors import ANY_REQUEST, RETRY_AFTER, WITH_BODY, Documented, error_responses
+from airline.api_base import BodyTextField, PublicAPIView
+from airline.api_errors import ALLOW, ANY_REQUEST, RETRY_AFTER, WITH_BODY, Documented, error_responses
 from airline.throttling import ClientRateThrottle
 from flights.models import Flight
 from passengers.models import Booking
 
-from .choices import REFUND, decide, open_itinerary_choices, refund
+from .choices import REFUND, decide, passenger_choices, refund
 from .models import CaseStatus, Reaccommodation
 from .passenger_access import booking_for, normalise_locator
 from .refusals import DecisionError, Refusal
@@ -33,12 +33,18 @@ from .selectors import refund_refused
 
 class BookingThrottle(ClientRateThrottle):
     """A tight rate per booking, so nobody can try name after name on one locator; counted per booking, not per
-    address, so a crowd behind one airport Wi-Fi address is not locked out (they have the client rate)."""
+    address, so a crowd behind one airport Wi-Fi address is not locked out (they have the client rate).
+
+    The view names the booking: ``view.locator(request)``, None when the request names none (a body the view
+    refuses with a 400; only the client rate counts it)."""
 
     scope = "booking"
 
+    def allow_request(self, request: Any, view: Any) -> bool:
+        return view.locator(request) is None or super().allow_request(request, view)
+
     def ident(self, request: HttpRequest, view: Any) -> str:
-        return normalise_locator(view.kwargs["locator"])
+        return normalise_locator(view.locator(request))
 
 
 class BookingNotFound(NotFound):
@@ -58,10 +64,8 @@ class ChoiceRefused(APIException):
 
 
 class CredentialsSerializer(serializers.Serializer):
-    # Not trimmed: a blank name is refused and a name of spaces matches nobody (404), as the schema says.
-    last_name = serializers.CharField(
-        min_length=1, max_length=100, trim_whitespace=False, help_text="The last name of any passenger of the booking."
-    )
+    # A blank name is refused; a name of spaces matches nobody (404).
+    last_name = BodyTextField(min_length=1, max_length=100, help_text="The last name of any passenger of the booking.")
 
 
 class LegSerializer(serializers.Serializer):
@@ -113,21 +117,30 @@ def describe(case: Reaccommodation) -> dict[str, Any]:
         "new": _legs(case.new, flights),
         "arrival_delay_minutes": case.arrival_delay_minutes,
         "refund_allowed": refund_allowed,
-        "choices": open_itinerary_choices(case) + ([REFUND] if refund_allowed else []),
+        "choices": passenger_choices(case, refund_allowed=refund_allowed),
     }
+
+
+def proven_booking(locator: str, last_name: str) -> Booking:
+    """The booking the locator and last name prove, or :class:`BookingNotFound` (the same for any mismatch)."""
+    booking = booking_for(locator, last_name)
+    if booking is None:
+        raise BookingNotFound
+    return booking
 
 
 class _CaseView(PublicAPIView):
     throttle_classes = [ClientRateThrottle, BookingThrottle]
 
+    def locator(self, request: Request) -> str:
+        """The booking the request names (for its throttle): the URL's locator."""
+        return str(self.kwargs["locator"])
+
     def booking(self, request: Request, locator: str) -> Booking:
         """The booking the locator and last name prove, or 404."""
         credentials = CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        booking = booking_for(locator, credentials.validated_data["last_name"])
-        if booking is None:
-            raise BookingNotFound
-        return booking
+        return proven_booking(locator, credentials.validated_data["last_name"])
 
     def case(self, booking: Booking) -> Reaccommodation:
         """The booking's latest case, or 404."""
@@ -154,9 +167,8 @@ _CHOICE = OpenApiParameter(
     OpenApiParameter.PATH,
     description="accept or decline the new itinerary, or ask for a refund",
 )
-_ALLOW = OpenApiParameter("Allow", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[405])
 _CREDENTIALS = [OpenApiExample("Last name", {"last_name": "Smith"}, request_only=True)]
-_ERRORS = (
+BOOKING_ERRORS = (
     Documented(400, "invalid", "last_name: This field is required."),
     *WITH_BODY,
     Documented(404, "booking_not_found", BookingNotFound.default_detail),
@@ -189,10 +201,10 @@ class ReaccommodationView(_CaseView):
         operation_id="reaccommodation_view",
         summary="See your new itinerary",
         tags=["bookings"],
-        parameters=[_LOCATOR, RETRY_AFTER, _ALLOW],
+        parameters=[_LOCATOR, RETRY_AFTER, ALLOW],
         request=CredentialsSerializer,
         examples=[*_CREDENTIALS, _CASE_EXAMPLE],
-        responses={200: ReaccommodationSerializer, **error_responses(*_ERRORS)},
+        responses={200: ReaccommodationSerializer, **error_responses(*BOOKING_ERRORS)},
     )
     def post(self, request: Request, locator: str) -> Response:
         return Response(describe(self.case(self.booking(request, locator))))
@@ -206,13 +218,13 @@ class ReaccommodationChoiceView(_CaseView):
         operation_id="reaccommodation_choose",
         summary="Accept, decline or ask for a refund",
         tags=["bookings"],
-        parameters=[_LOCATOR, _CHOICE, RETRY_AFTER, _ALLOW],
+        parameters=[_LOCATOR, _CHOICE, RETRY_AFTER, ALLOW],
         request=CredentialsSerializer,
         examples=[*_CREDENTIALS, _CASE_EXAMPLE],
         responses={
             200: ReaccommodationSerializer,
             **error_responses(
-                *_ERRORS,
+                *BOOKING_ERRORS,
                 Documented(
                     409,
                     "choice_not_allowed",

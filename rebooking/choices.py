@@ -35,6 +35,11 @@ def open_itinerary_choices(case: Reaccommodation) -> list[str]:
     return [choice for choice, (before, _, _) in _ITINERARY_CHOICES.items() if case.status in before]
 
 
+def passenger_choices(case: Reaccommodation, *, refund_allowed: bool) -> list[str]:
+    """What the passengers may choose now: the case's open itinerary choices, and a refund when it is allowed."""
+    return open_itinerary_choices(case) + ([REFUND] if refund_allowed else [])
+
+
 @transaction.atomic
 def decide(case: Reaccommodation, *, choice: str, by: str = "passenger") -> Reaccommodation:
     """Record the passengers' choice on ``case``: ``accept`` or ``decline`` its new itinerary, or ``refund`` (the

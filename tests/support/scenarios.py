@@ -9,6 +9,11 @@ from typing import Any
 
 from django.core.management import call_command
 
+from flights.models import Flight
+from flights.services import cancel_flight
+
+from .flows import run_flow
+
 DAY = "2026-11-25"
 AIRPORTS = [{"code": "LHR", "min_connection_minutes": 45}, {"code": "CDG"}, {"code": "JFK"}]
 
@@ -64,3 +69,23 @@ def load_network(
     path = tmp_path / "scenario.json"
     path.write_text(json.dumps(document))
     call_command("load_scenario", str(path), "--replace", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def _gated(flight: dict[str, Any], gate: str) -> dict[str, Any]:
+    return {**flight, "terminal": "2E", "gate": gate}
+
+
+def load_cancelled_evening(tmp_path: Path, *, size: int = 2) -> None:
+    """NV100 CDG→JFK at 18:00 UTC (19:00 CDG local, gate K41) cancelled, NV102 the next morning (gate K45) the only
+    way on, a hotel at CDG for the night; booking SMTH00 of ``size`` passengers (last name Smth00), the first with
+    an email address (so a notice of rights), the others with none. The whole flow is run."""
+    load_network(
+        [
+            _gated(scenario_flight("100", "CDG", "JFK", "18:00", "2026-11-25T22:40"), "K41"),
+            _gated(scenario_flight("102", "CDG", "JFK", "08:30", "16:10", date="2026-11-26"), "K45"),
+        ],
+        [scenario_booking("SMTH00", [("100", "Y")], size=size, email="p0@example.org")],
+        tmp_path,
+        hotels=[{"code": "CDG-H1", "airport": "CDG", "name": "Roissy", "rooms": {DAY: 2}}],
+    )
+    run_flow(cancel_flight(flight=Flight.objects.get(number="100"), reason="TECH"))

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.test import Client
 
-from tests.factories import FlightFactory
+from tests.factories import FlightFactory, PassengerFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,8 @@ def operations(api: Client) -> dict[str, dict[str, Any]]:
 def test_request_bodies_are_json_only(operations: dict[str, dict[str, Any]]) -> None:
     bodies = {name: set(op["requestBody"]["content"]) for name, op in operations.items() if "requestBody" in op}
 
-    assert bodies == {name: {"application/json"} for name in ("reaccommodation_view", "reaccommodation_choose")}
+    with_body = ("reaccommodation_view", "reaccommodation_choose", "booking_lookup")
+    assert bodies == {name: {"application/json"} for name in with_body}
 
 
 def test_the_choice_pattern_admits_the_three_choices_only(operations: dict[str, dict[str, Any]]) -> None:
@@ -64,6 +65,7 @@ def test_the_choice_pattern_admits_the_three_choices_only(operations: dict[str, 
         ("flight_status", {"400", "404", "405", "429", "500"}),
         ("reaccommodation_view", {"400", "404", "405", "413", "415", "429", "500"}),
         ("reaccommodation_choose", {"400", "404", "405", "409", "413", "415", "429", "500"}),
+        ("booking_lookup", {"400", "404", "405", "413", "415", "429", "500"}),
     ],
 )
 def test_every_error_is_documented_with_its_body_and_an_example(
@@ -90,9 +92,11 @@ schema = served.include(path_regex="^/api/v1/")
 
 @pytest.fixture
 def documented_flight(settings: Any) -> None:
-    """The flight the schema's examples name (NV117 on 2026-11-25), and no throttling in the way."""
+    """The flight the schema's examples name (NV117 on 2026-11-25) with the booking they name (K7P2QD, Smith) on
+    it, so the examples' answers are the successes too, and no throttling in the way."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min"}}
-    FlightFactory(number="117", service_date=dt.date(2026, 11, 25))
+    flight = FlightFactory(number="117", service_date=dt.date(2026, 11, 25))
+    PassengerFactory(booking=SegmentFactory(flight=flight, booking__locator="K7P2QD").booking, last_name="Smith")
 
 
 @schema.parametrize()
