@@ -224,6 +224,7 @@ def review(now: dt.datetime | None = None) -> dict[str, Any]:
         status=PassengerMessageStatus.DONE,
         passenger_id=OuterRef("passenger_id"),
         flight_id=OuterRef("flight_id"),
+        drill=OuterRef("root__drill"),  # a drill's notice meets a drill's duty only, and a real one a real one
     )
     noticed = Duty.objects.filter(Exists(sent), kind=DutyKind.RIGHTS_NOTICE, status=DutyStatus.OPEN).update(
         status=DutyStatus.MET, met_at=now
