@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.scopes import RowScope, every_row
+
 from .models import Entitlement
 
 
-def compensation_section() -> list[dict[str, Any]]:
-    """Every passenger's compensation, one record per passenger per journey (one query)."""
-    entitlements = Entitlement.objects.select_related("passenger", "booking", "flight").order_by(
-        "booking__locator", "passenger__ref"
+def compensation_section(scope: RowScope = every_row) -> list[dict[str, Any]]:
+    """Every passenger's compensation in ``scope``, one record per passenger per journey (one query)."""
+    entitlements = (
+        scope(Entitlement.objects.all())
+        .select_related("passenger", "booking", "flight")
+        .order_by("booking__locator", "passenger__ref")
     )
     return [
         {

@@ -84,7 +84,7 @@ class DrillRunAdmin(admin.ModelAdmin):
     list_filter = ("verdict", "name")
     date_hierarchy = "ran_at"
     readonly_fields = ("name", "slot", "ran_at", "delayed", "verdict", "reason", "time_limit_seconds", "restore",
-                       "judged_at", "subscriber_table")  # fmt: skip
+                       "restore_of", "judged_at", "subscriber_table", "duty_table")  # fmt: skip
     exclude = ("roots", "figures")
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -111,6 +111,16 @@ class DrillRunAdmin(admin.ModelAdmin):
             )
             or "—"
         )
+
+    @admin.display(description="open duties")
+    def duty_table(self, run: DrillRun) -> str:
+        duties = run.figures.get("duties", {})
+        parts = [
+            f"{label}: " + ", ".join(f"{kind} ×{n}" for kind, n in duties[key].items())
+            for key, label in (("unmet", "not met"), ("left_to_operators", "left to operators"))
+            if duties.get(key)
+        ]
+        return "; ".join(parts) or "—"
 
     @admin.display(description="tick (UTC)", ordering="slot")
     def tick(self, run: DrillRun) -> str:

@@ -172,6 +172,7 @@ class DrillVerdict(models.TextChoices):
     REFUSED = "refused", "Refused"
     RUNNING = "running", "Running"
     PASSED = "passed", "Passed"
+    NEEDS_ACTION = "needs_action", "Needs action (left to operators by the policy)"
     FAILED = "failed", "Failed"
 
 
@@ -179,7 +180,9 @@ class DrillRun(models.Model):
     """One tick of a scheduled delay drill, keyed by its schedule slot so a tick sent twice injects once.
 
     It records what it injected (``roots``, the disruptions it published) and what it expected (every
-    delivery of their flows done within ``time_limit_seconds``); ``flights.judge_drills`` gives the verdict.
+    delivery of their flows done and every duty met, or left to operators by the policy, within
+    ``time_limit_seconds``); ``flights.judge_drills`` gives the verdict. A drill's restore is a run of its own
+    (``restore_of``), judged the same way.
     """
 
     name = models.CharField(max_length=200, help_text="The periodic task's name.")
@@ -187,12 +190,18 @@ class DrillRun(models.Model):
     ran_at = models.DateTimeField(auto_now_add=True)
     delayed = models.PositiveIntegerField(default=0)
     roots = models.ManyToManyField("events.Event", blank=True, related_name="drill_runs")
-    verdict = models.CharField(max_length=8, choices=DrillVerdict.choices, default=DrillVerdict.RUNNING)
-    reason = models.TextField(blank=True, help_text="Why the drill was refused or failed.")
+    verdict = models.CharField(max_length=12, choices=DrillVerdict.choices, default=DrillVerdict.RUNNING)
+    reason = models.TextField(blank=True, help_text="Why the drill was refused, failed or needs action.")
     time_limit_seconds = models.PositiveIntegerField(default=900)
     restore = models.BooleanField(default=False, help_text="Put the delayed flights back on schedule once judged.")
     judged_at = models.DateTimeField(null=True, blank=True)
-    figures = models.JSONField(default=dict, blank=True, help_text="Per subscriber: deliveries, dead, seconds.")
+    figures = models.JSONField(
+        default=dict, blank=True, help_text="Per subscriber: deliveries, dead, seconds; open duties per kind."
+    )
+    restore_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="restores",
+        help_text="The drill run whose flights this run put back on schedule.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-ran_at"]

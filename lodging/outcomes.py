@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.scopes import RowScope, every_row
+
 from .models import HotelStay
 
 
-def hotel_stays_section() -> list[dict[str, Any]]:
-    """Every hotel night booked, or owed but unaccommodated (one query)."""
-    stays = HotelStay.objects.select_related("passenger", "booking", "hotel").order_by("night", "airport_id", "id")
+def hotel_stays_section(scope: RowScope = every_row) -> list[dict[str, Any]]:
+    """Every hotel night in ``scope`` booked, or owed but unaccommodated (one query)."""
+    stays = (
+        scope(HotelStay.objects.all())
+        .select_related("passenger", "booking", "hotel")
+        .order_by("night", "airport_id", "id")
+    )
     return [
         {
             "passenger": stay.passenger.ref,

@@ -130,7 +130,8 @@ class PassengerMessage(LeasedWork):
     """One passenger told of one change on one channel; ``context`` holds the passenger's own facts.
 
     One per passenger, event, kind and channel; a notice of rights, once per passenger, flight and channel
-    (a later, longer delay of the flight sends no second one).
+    (a later, longer delay of the flight sends no second one), counted apart for drills: ``drill`` copies the
+    event's, so a drill's notice never stands for the one a real disruption owes, nor a real one for a drill's.
 
     Sending is leased work (events.leasing), claimed in batches: ``done`` once the gateway took it, ``dead``
     when it refused it (an operator sends it again). It is never ``failed``: a gateway error is not retried
@@ -151,6 +152,7 @@ class PassengerMessage(LeasedWork):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     recipient = models.CharField(max_length=254, help_text="The address or number at the time of the change.")
     context = models.JSONField(default=dict, blank=True)
+    drill = models.BooleanField(default=False, help_text="Written for a drill's flow (its event's drill).")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -159,7 +161,7 @@ class PassengerMessage(LeasedWork):
                 fields=["passenger", "event", "kind", "channel"], name="passengermessage_unique_change_channel"
             ),
             models.UniqueConstraint(
-                fields=["passenger", "flight", "channel"],
+                fields=["passenger", "flight", "channel", "drill"],
                 condition=Q(kind=PassengerMessageKind.RIGHTS_NOTICE),
                 name="passengermessage_one_rights_notice_per_flight",
             ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.scopes import RowScope, every_row
+
 from .models import PartnerMessage, PartnerMessageStatus, PassengerMessage, PassengerMessageStatus
 
 # The outcome document's words (outcomes.schema.json) for the statuses of leased work; unfinished work
@@ -12,9 +14,13 @@ _PARTNER_STATUS = {PartnerMessageStatus.DONE: "delivered", PartnerMessageStatus.
 _PASSENGER_STATUS = {PassengerMessageStatus.DONE: "sent", PassengerMessageStatus.DEAD: "failed"}
 
 
-def partner_messages_section() -> list[dict[str, Any]]:
-    """Every message to a partner airline and its delivery."""
-    messages = PartnerMessage.objects.select_related("flight").order_by("created_at", "partner_id", "flight_id", "kind")
+def partner_messages_section(scope: RowScope = every_row) -> list[dict[str, Any]]:
+    """Every message to a partner airline in ``scope`` and its delivery."""
+    messages = (
+        scope(PartnerMessage.objects.all())
+        .select_related("flight")
+        .order_by("created_at", "partner_id", "flight_id", "kind")
+    )
     return [
         {
             "partner": message.partner_id,
@@ -28,9 +34,9 @@ def partner_messages_section() -> list[dict[str, Any]]:
     ]
 
 
-def passenger_messages_section() -> list[dict[str, Any]]:
-    """Every message to a passenger and its delivery."""
-    messages = PassengerMessage.objects.select_related("passenger").order_by("created_at", "id")
+def passenger_messages_section(scope: RowScope = every_row) -> list[dict[str, Any]]:
+    """Every message to a passenger in ``scope`` and its delivery."""
+    messages = scope(PassengerMessage.objects.all()).select_related("passenger").order_by("created_at", "id")
     return [
         {
             "passenger": m.passenger.ref,

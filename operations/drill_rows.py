@@ -2,7 +2,8 @@
 
 A row is a drill effect when its flow is a drill's (``Event.drill``, inherited by every chained event),
 reached the way :mod:`.disruption_rows` reaches a row's disruption: its own ``root``, its event, or else
-(vouchers, hotel stays, which keep no event) a flight a drill disrupted.
+(vouchers, hotel stays, which keep no event) a flight a drill disrupted and no real event touched: where a
+row may be real work, it is shown as real work.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ ONLY = "only"
 
 
 def drill_q(model: type[Model]) -> Q:
-    """The rows of ``model`` that are effects of a drill flow."""
-    return flow_q(model, drill=True)
+    """The rows of ``model`` that are effects of a drill flow and of no real one."""
+    # For rows with a root or an event the second half adds nothing; for the rows found through their flight it
+    # keeps a real voucher or stay on a flight a drill also delayed in the real work.
+    return flow_q(model, drill=True) & ~flow_q(model, drill=False)
 
 
 def without_drills(queryset: QuerySet[M]) -> QuerySet[M]:

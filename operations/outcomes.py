@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.scopes import RowScope, every_row
+
 from .models import Duty
 
 
-def duties_section() -> list[dict[str, Any]]:
-    """Every duty with its passenger, the disrupted flight of its root event, kind, status and due time (one
-    query)."""
-    duties = Duty.objects.select_related("passenger", "flight").order_by("due", "kind", "passenger__ref", "id")
+def duties_section(scope: RowScope = every_row) -> list[dict[str, Any]]:
+    """Every duty in ``scope`` with its passenger, the disrupted flight of its root event, kind, status and due
+    time (one query)."""
+    duties = (
+        scope(Duty.objects.all()).select_related("passenger", "flight").order_by("due", "kind", "passenger__ref", "id")
+    )
     return [
         {
             "passenger": duty.passenger.ref,

@@ -121,9 +121,13 @@ def hotel_party(duty: Duty) -> list[Passenger]:
 
 
 def rights_notices(duty: Duty) -> QuerySet[PassengerMessage]:
-    """The notices of rights written for the duty's passenger about its flight (one per channel)."""
+    """The notices of rights written for the duty's passenger about its flight (one per channel), drill notices
+    for a drill's duty, real ones for a real disruption's."""
     return PassengerMessage.objects.filter(
-        passenger_id=duty.passenger_id, flight_id=duty.flight_id, kind=PassengerMessageKind.RIGHTS_NOTICE
+        passenger_id=duty.passenger_id,
+        flight_id=duty.flight_id,
+        kind=PassengerMessageKind.RIGHTS_NOTICE,
+        drill=duty.root.drill,
     )
 
 

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 
 from airline import clock
 from events.contracts import EventFacts
@@ -23,7 +22,6 @@ from flights.models import Flight
 from flights.payloads import FlightCancelled, FlightDelayed
 from flights.selectors import regime_of
 from lodging.payloads import HotelBooked
-from notifications.models import PassengerMessage, PassengerMessageKind, PassengerMessageStatus
 from rebooking.payloads import PassengerReaccommodated, PassengerRefunded
 from rights.bands import band_between
 from rights.connections import missed, onward_from
@@ -40,6 +38,7 @@ from rights.regime import Regime
 
 from .compensation import Owing, owed_after_delay, owed_after_reaccommodation, owed_after_refund
 from .models import Duty
+from .open_duties import notice_sent
 from .payloads import DutyWaived
 from .selectors import booked_on
 
@@ -219,13 +218,7 @@ def review(now: dt.datetime | None = None) -> dict[str, Any]:
     """The periodic sweep: meet notices of rights sent on a channel (sending has no event of its own), then
     flag open duties past their due time as overdue."""
     now = now or clock.now()
-    sent = PassengerMessage.objects.filter(
-        kind=PassengerMessageKind.RIGHTS_NOTICE,
-        status=PassengerMessageStatus.DONE,
-        passenger_id=OuterRef("passenger_id"),
-        flight_id=OuterRef("flight_id"),
-    )
-    noticed = Duty.objects.filter(Exists(sent), kind=DutyKind.RIGHTS_NOTICE, status=DutyStatus.OPEN).update(
+    noticed = Duty.objects.filter(notice_sent(), kind=DutyKind.RIGHTS_NOTICE, status=DutyStatus.OPEN).update(
         status=DutyStatus.MET, met_at=now
     )
     overdue = Duty.objects.filter(status=DutyStatus.OPEN, due__lt=now, overdue_since__isnull=True).update(

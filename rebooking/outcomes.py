@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from events.scopes import RowScope, every_row
 from passengers.models import Passenger
 
 from .models import Reaccommodation
 
 
-def reaccommodations_section() -> list[dict[str, Any]]:
-    """Every disrupted passenger's old and new journey, status and arrival delay (two queries)."""
+def reaccommodations_section(scope: RowScope = every_row) -> list[dict[str, Any]]:
+    """Every disrupted passenger's old and new journey in ``scope``, status and arrival delay (two queries)."""
     cases = list(
-        Reaccommodation.objects.select_related("booking", "disrupted_flight").order_by("created_at", "booking_id")
+        scope(Reaccommodation.objects.all())
+        .select_related("booking", "disrupted_flight")
+        .order_by("created_at", "booking_id")
     )
     passengers: dict[int, list[str]] = defaultdict(list)
     for booking_id, ref in (

@@ -2,6 +2,9 @@
 
 Each section is built by its own function; a feature that produces a section's
 facts replaces that function's body. Until then a section is an empty list.
+
+Drill effects (ADR 11) are left out of every section unless asked for: the disruptions a drill injected and
+every row derived from their flows.
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from compensation.outcomes import compensation_section
+from events.scopes import RowScope, every_row
 from events.selectors import disruptions as disruption_events
 from events.selectors import flow_deliveries, status_of_annotated
 from lodging.outcomes import hotel_stays_section
 from notifications.outcomes import partner_messages_section, passenger_messages_section
+from operations.drill_rows import without_drills
 from operations.outcomes import duties_section
 from operations.selectors import business_statuses
 from rebooking.outcomes import reaccommodations_section
@@ -24,14 +29,14 @@ FORMAT = "airline-disruption-outcomes/1"
 Section = list[dict[str, Any]]
 
 
-def disruptions() -> Section:
-    """Every disruption (root flight event) with when it happened, its flow's deliveries and status, and its business
-    status (POLICY.md "Duties").
+def disruptions(scope: RowScope = every_row) -> Section:
+    """Every disruption (root flight event) in ``scope`` with when it happened, its flow's deliveries and status,
+    and its business status (POLICY.md "Duties").
 
     ``occurred_at`` is ISO 8601 with its offset; ``deliveries`` covers the chained events too, each naming the
     event type it handled.
     """
-    events = list(disruption_events().filter(type__startswith="flight.").order_by("occurred_at"))
+    events = list(scope(disruption_events()).filter(type__startswith="flight.").order_by("occurred_at"))
     deliveries = flow_deliveries([e.id for e in events])
     business = business_statuses(e.id for e in events)
     return [
@@ -53,7 +58,7 @@ def disruptions() -> Section:
     ]
 
 
-SECTIONS: dict[str, Callable[[], Section]] = {
+SECTIONS: dict[str, Callable[[RowScope], Section]] = {
     "disruptions": disruptions,
     "reaccommodations": reaccommodations_section,
     "meal_vouchers": meal_vouchers_section,
@@ -65,6 +70,7 @@ SECTIONS: dict[str, Callable[[], Section]] = {
 }
 
 
-def build_outcomes() -> dict[str, Any]:
-    """The whole outcome document, every section present."""
-    return {"format": FORMAT, **{name: build() for name, build in SECTIONS.items()}}
+def build_outcomes(*, include_drills: bool = False) -> dict[str, Any]:
+    """The whole outcome document, every section present; drill effects only with ``include_drills``."""
+    scope: RowScope = every_row if include_drills else without_drills
+    return {"format": FORMAT, **{name: build(scope) for name, build in SECTIONS.items()}}

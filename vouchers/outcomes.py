@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.scopes import RowScope, every_row
+
 from .models import MealVoucher
 
 
-def meal_vouchers_section() -> list[dict[str, Any]]:
-    """Every meal voucher with its passenger, flight, value and status (one query)."""
-    vouchers = MealVoucher.objects.select_related("passenger", "flight").order_by("issued_at", "code")
+def meal_vouchers_section(scope: RowScope = every_row) -> list[dict[str, Any]]:
+    """Every meal voucher in ``scope`` with its passenger, flight, value and status (one query)."""
+    vouchers = scope(MealVoucher.objects.all()).select_related("passenger", "flight").order_by("issued_at", "code")
     return [
         {
             "code": voucher.code,

@@ -51,8 +51,8 @@ def tell_flight_change(*, flight_id: int, delay_minutes: int, cancelled: bool, c
 
 def _rights_notices(flight_id: int, passenger_ids: list[int], *, delay_minutes: int, cancelled: bool) -> Changes:
     """A notice of rights naming the flight's regime for each of ``passenger_ids``, when one is owed (POLICY
-    "Passenger messages"). The database keeps it to one per passenger, flight and channel: a later, longer delay
-    of the same flight sends none again."""
+    "Passenger messages"). The database keeps it to one per passenger, flight and channel, drills apart: a later,
+    longer delay of the same flight sends none again, but a real one after a drill does (ADR 11)."""
     regime = regimes_of([flight_id])[flight_id]
     if not rights_notice_owed(regime=regime, delay_minutes=delay_minutes, cancelled=cancelled):
         return {}
@@ -132,6 +132,7 @@ def _record(cause: EventFacts, changes: Changes, *, flight_id: int) -> dict[str,
             channel=channel,
             recipient=recipient,
             context=context,
+            drill=cause.drill,
         )
         for (passenger_id, kind), context in changes.items()
         for channel, recipient in channels.get(passenger_id, [])

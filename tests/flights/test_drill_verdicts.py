@@ -1,5 +1,7 @@
-"""A drill run's verdict: its flows done within the time limit pass; a dead or unfinished subscriber fails it,
-named; a drill that restores puts its flights back on schedule once judged, through a drill event of its own."""
+"""A drill run's verdict: its flows done and their duties met within the time limit pass; a dead or unfinished
+subscriber fails it, named, and so does a duty the choreography should have met, by kind; duties the policy leaves
+to operators make it ``needs_action``; a drill that restores puts its flights back on schedule once judged, through
+a drill event of its own, judged as a run of its own."""
 
 from __future__ import annotations
 
@@ -12,16 +14,22 @@ from events.models import Delivery, Event
 from events.runner import run_delivery
 from flights.drill_verdicts import judge
 from flights.models import DrillRun, Flight
+from flights.services import delay_flight
 from flights.tasks import inject_delays, judge_drills
+from notifications import passenger_delivery
+from notifications.models import PassengerMessage
+from operations.models import Duty
 from tests.factories import FlightFactory
 from tests.support.flows import run_flow
+from tests.support.scenarios import load_network, load_stranding, scenario_booking, scenario_flight
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def drills_allowed(settings) -> None:
+def drills_allowed(settings, tmp_path) -> None:
     settings.DRILLS_ALLOWED = True
+    settings.DRILL_EMAIL_FILE_PATH, settings.DRILL_SMS_FILE_PATH = str(tmp_path / "mail"), str(tmp_path / "sms.log")
 
 
 def _drill(**kwargs: object) -> tuple[DrillRun, Event, Flight]:
@@ -65,6 +73,57 @@ def test_a_dead_delivery_fails_the_drill_at_once_by_subscriber() -> None:
     assert run.reason == "dead deliveries: notifications"
 
 
+def _drill_of(flight: Flight, delay_minutes: int) -> DrillRun:
+    """A drill run of one delay whose flow has run (its messages not sent yet)."""
+    run = DrillRun.objects.create(name="stranding", slot=1, time_limit_seconds=600)
+    root = delay_flight(flight=flight, delay_minutes=delay_minutes, reason="TECH", drill=True)
+    run.roots.add(root)
+    run_flow(root)
+    return run
+
+
+def _send_messages() -> None:
+    passenger_delivery.send_batch(list(PassengerMessage.objects.values_list("id", flat=True)))
+
+
+def test_a_drill_whose_duties_are_all_met_passes_once_its_notices_are_sent(tmp_path) -> None:
+    load_network([scenario_flight("1", "LHR", "CDG", "18:00", "19:15")],
+                 [scenario_booking("SOLO01", [("1", "Y")], email="bob@example.org")], tmp_path)  # fmt: skip
+    run = _drill_of(Flight.objects.get(number="1"), 180)
+    assert judge(run, timezone.now()) == "running", "its notice of rights is still to be sent"
+    _send_messages()
+    assert judge(run, timezone.now()) == "passed"
+    run.refresh_from_db()
+    assert run.figures["duties"] == {"left_to_operators": {}, "unmet": {}}
+
+
+def test_a_drill_leaving_passengers_to_operators_where_the_policy_does_needs_action_naming_those_duties(
+    tmp_path, admin_client
+) -> None:
+    load_stranding(tmp_path)
+    run = _drill_of(Flight.objects.get(number="1"), 300)  # STRAND unprotected at CDG, no hotel; two have no channel
+    _send_messages()
+    assert judge(run, timezone.now()) == "needs_action"
+    run.refresh_from_db()
+    assert run.reason == "left to operators: hotel ×3, reaccommodation ×3, rights_notice ×2"
+    assert run.figures["duties"]["unmet"] == {}
+    page = admin_client.get(f"/admin/flights/drillrun/{run.pk}/change/").content.decode()
+    assert "Needs action (left to operators by the policy)" in page
+
+
+def test_a_duty_the_choreography_should_have_met_fails_the_drill_by_kind_once_its_time_is_up(tmp_path) -> None:
+    load_stranding(tmp_path)
+    run = _drill_of(Flight.objects.get(number="1"), 300)
+    _send_messages()
+    Duty.objects.filter(kind="meal", passenger__ref="SOLO01-1").update(status="open", met_at=None)
+    assert judge(run, run.ran_at + dt.timedelta(seconds=599)) == "running"
+    assert judge(run, run.ran_at + dt.timedelta(seconds=600)) == "failed"
+    run.refresh_from_db()
+    assert run.reason == "duties not met within 600 s: meal ×1"
+    assert run.figures["duties"] == {"left_to_operators": {"hotel": 3, "reaccommodation": 3, "rights_notice": 2},
+                                     "unmet": {"meal": 1}}  # fmt: skip
+
+
 def test_a_drill_that_restores_puts_its_flight_back_on_schedule_through_a_drill_event_once_judged() -> None:
     run, root, flight = _drill(restore=True)
     assert Flight.objects.get(id=flight.id).delay_minutes == 60
@@ -75,7 +134,15 @@ def test_a_drill_that_restores_puts_its_flight_back_on_schedule_through_a_drill_
     assert restore.drill and restore.is_root and restore.deliveries.exists()
     run.refresh_from_db()
     assert run.figures["restored_flights"] == [flight.id]
-    assert judge_drills() == 0, "judged once"
+    restoring = DrillRun.objects.get(restore_of=run)
+    assert (restoring.name, restoring.verdict) == ("manual (restore)", "running")
+    assert list(restoring.roots.all()) == [restore]
+    assert judge_drills() == 0, "the drill judged once; its restore's flow has yet to run"
+    run_flow(restore)
+    assert judge_drills() == 1
+    restoring.refresh_from_db()
+    assert (restoring.verdict, restoring.delayed, restoring.restore) == ("passed", 1, False)
+    assert set(restoring.figures["subscribers"]) == set(restore.deliveries.values_list("subscriber", flat=True))
 
 
 def test_a_drill_does_not_undo_a_change_made_since() -> None:
@@ -88,6 +155,7 @@ def test_a_drill_does_not_undo_a_change_made_since() -> None:
     assert Flight.objects.get(id=flight.id).delay_minutes == 90
     run.refresh_from_db()
     assert run.verdict == "passed" and run.figures["restored_flights"] == []
+    assert not DrillRun.objects.filter(restore_of=run).exists(), "nothing restored: no restore to judge"
 
 
 def test_a_failed_drill_is_counted_on_the_dashboard_linking_to_the_failed_runs(admin_client) -> None:

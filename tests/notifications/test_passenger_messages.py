@@ -326,6 +326,24 @@ def test_a_flight_sends_its_notice_once_however_its_disruption_grows() -> None:
     assert PassengerMessage.objects.filter(event=cancelled, kind="cancellation").count() == 5, "the change is told"
 
 
+def test_a_drill_s_notice_does_not_stand_for_a_real_disruption_s_nor_a_real_one_for_a_drill_s(
+    tmp_path: Any, settings: Any
+) -> None:
+    settings.DRILL_EMAIL_FILE_PATH, settings.DRILL_SMS_FILE_PATH = str(tmp_path / "mail"), str(tmp_path / "sms.log")
+    drill = delay_flight(flight=_nv117(), delay_minutes=120, reason="TECH", drill=True)
+    run_subscriber(drill, "notifications")
+    _send_all()
+    assert mail.outbox == [] and _notices() == CHANNELS_ON_NV117, "the drill's notices, to the drill outbox"
+    real = delay_flight(flight=_nv117(), delay_minutes=180, reason="TECH")
+    run_subscriber(real, "notifications")
+    run_subscriber(delay_flight(flight=_nv117(), delay_minutes=240, reason="TECH", drill=True), "notifications")
+    _send_all()
+    notices = PassengerMessage.objects.filter(kind="rights_notice")
+    assert set(notices.values_list("event_id", "drill").distinct()) == {(drill.id, True), (real.id, False)}
+    assert set(notices.filter(event=real, status="done").values_list("passenger__ref", "channel")) == CHANNELS_ON_NV117
+    assert len([m for m in mail.outbox if "rights" in m.subject]) == 3, "the real notice went to the real passengers"
+
+
 def test_a_cancelled_flight_brings_its_notice_at_once() -> None:
     event = cancel_flight(flight=_nv117(), reason="TECH")
     run_subscriber(event, "notifications")

@@ -111,6 +111,22 @@ def test_an_event_that_meets_a_duty_before_it_is_recorded_leaves_it_met(stranded
     )
 
 
+def test_a_notice_meets_the_duty_of_its_own_kind_of_flow_only_drill_or_real(stranded: Flight) -> None:
+    drill = delay_flight(flight=stranded, delay_minutes=180, reason="TECH", drill=True)
+    real = delay_flight(flight=stranded, delay_minutes=240, reason="TECH")
+    solo = Booking.objects.get(locator="SOLO01").passengers.get()
+    duty = Duty.objects.create(root=real, flight=stranded, passenger=solo, kind="rights_notice", due=real.occurred_at)
+    notice = {"passenger": solo, "flight": stranded, "kind": "rights_notice", "recipient": "bob@example.org"}
+    PassengerMessage.objects.create(event=drill, drill=True, channel="email", status="done", **notice)
+    review()
+    duty.refresh_from_db()
+    assert duty.status == "open", "a drill's notice sent is not the real one"
+    PassengerMessage.objects.create(event=real, channel="sms", status="done", **notice)
+    review()
+    duty.refresh_from_db()
+    assert duty.status == "met"
+
+
 def test_a_redelivered_disruption_records_nothing_twice(stranded: Flight) -> None:
     root = delay_flight(flight=stranded, delay_minutes=224, reason="TECH")
     run_flow(root)

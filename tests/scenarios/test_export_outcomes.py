@@ -23,6 +23,7 @@ from passengers.models import Booking
 from rebooking.choices import refund
 from tests.factories import BookingFactory, FlightFactory, PassengerFactory, SegmentFactory
 from tests.support.flows import run_flow
+from tests.support.scenarios import load_network, scenario_booking, scenario_flight
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,54 @@ def test_a_refund_that_needed_no_rebooking_is_listed_with_an_empty_new_journey(s
          "new": [], "cabins": [], "status": "refunded", "arrival_delay_minutes": None}
         for ref in ("RF0001-1", "RF0001-2")
     ]  # fmt: skip
+
+
+def _two_strandings(tmp_path: Path) -> tuple[Flight, Flight]:
+    """NV1 and NV2 LHR→CDG, each the only way to its CDG→JFK connection, with no hotel at CDG: a long delay of
+    either owes its two passengers everything (vouchers, rooms, reaccommodation, compensation, messages)."""
+    load_network(
+        [
+            scenario_flight("1", "LHR", "CDG", "18:00", "19:15"),
+            scenario_flight("100", "CDG", "JFK", "20:30", "23:59"),
+            scenario_flight("2", "LHR", "CDG", "18:10", "19:25"),
+            scenario_flight("200", "CDG", "JFK", "20:40", "23:59"),
+        ],
+        [
+            scenario_booking("REAL01", [("1", "Y"), ("100", "Y")], size=2, email="real@example.org"),
+            scenario_booking("DRILL1", [("2", "Y"), ("200", "Y")], size=2, email="drill@example.org"),
+        ],
+        tmp_path,
+    )
+    return Flight.objects.get(number="1"), Flight.objects.get(number="2")
+
+
+def test_a_drill_s_disruption_and_every_row_of_its_flow_are_exported_only_when_asked(
+    tmp_path: Path, schema: dict[str, Any]
+) -> None:
+    real_flight, drill_flight = _two_strandings(tmp_path)
+    real = delay_flight(flight=real_flight, delay_minutes=300, reason="TECH")
+    run_flow(real)
+    real_only = json.loads(export())
+    drill = delay_flight(flight=drill_flight, delay_minutes=300, reason="TECH", drill=True)
+    run_flow(drill)
+
+    assert json.loads(export()) == real_only, "nothing of the drill by default"
+    everything = json.loads(export("--include-drills"))
+    assert_valid(real_only, schema)
+    assert_valid(everything, schema)
+    assert [d["event_id"] for d in everything["disruptions"]] == [str(real.id), str(drill.id)]
+    for section in set(schema["required"]) - {"format", "disruptions", "partner_messages"} | {"duties"}:
+        assert len(everything[section]) > len(real_only[section]) > 0, section
+
+
+def test_a_row_a_drill_and_a_real_disruption_may_share_is_exported_as_real(tmp_path: Path) -> None:
+    _real_flight, drill_flight = _two_strandings(tmp_path)
+    run_flow(delay_flight(flight=drill_flight, delay_minutes=300, reason="TECH", drill=True))
+    assert json.loads(export())["meal_vouchers"] == []
+    delay_flight(flight=drill_flight, delay_minutes=360, reason="TECH")  # real, on the flight the drill delayed
+    vouchers = json.loads(export())["meal_vouchers"]
+    assert {(v["passenger"], v["flight"]) for v in vouchers} == {("DRILL1-1", "NV2/2026-11-25"),
+                                                                 ("DRILL1-2", "NV2/2026-11-25")}  # fmt: skip
 
 
 def test_a_demo_run_exports_a_document_the_contract_accepts(schema: dict[str, Any], contract_dir: Path) -> None:

@@ -89,3 +89,17 @@ def load_cancelled_evening(tmp_path: Path, *, size: int = 2) -> None:
         hotels=[{"code": "CDG-H1", "airport": "CDG", "name": "Roissy", "rooms": {DAY: 2}}],
     )
     run_flow(cancel_flight(flight=Flight.objects.get(number="100"), reason="TECH"))
+
+
+def load_stranding(tmp_path: Path) -> None:
+    """NV1 LHR→CDG (UK261: it departs GB) lands 19:15 for NV100 CDG→JFK at 20:30, the only flight on, and no
+    hotel at CDG: a long delay strands the three STRAND passengers there with nothing an automatic system can
+    do. SOLO1 flies NV1 alone. Only the first passenger of each booking has an email address."""
+    load_network(
+        [scenario_flight("1", "LHR", "CDG", "18:00", "19:15"), scenario_flight("100", "CDG", "JFK", "20:30", "23:59")],
+        [
+            scenario_booking("STRAND", [("1", "Y"), ("100", "Y")], size=3, email="ada@example.org"),
+            scenario_booking("SOLO01", [("1", "Y")], email="bob@example.org"),
+        ],
+        tmp_path,
+    )

@@ -1,4 +1,4 @@
-"""``export_outcomes [--output PATH]``: write the outcome document as JSON."""
+"""``export_outcomes [--output PATH] [--include-drills]``: write the outcome document as JSON."""
 
 from __future__ import annotations
 
@@ -20,9 +20,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", type=Path, metavar="PATH", help="write to PATH instead (replaced atomically, owner-only)"
         )
+        parser.add_argument(
+            "--include-drills", action="store_true", help="also the drills' disruptions and their effects (ADR 11)"
+        )
 
-    def handle(self, *args: Any, output: Path | None, **options: Any) -> None:
-        text = json.dumps(build_outcomes(), indent=2, ensure_ascii=False) + "\n"
+    def handle(self, *args: Any, output: Path | None, include_drills: bool, **options: Any) -> None:
+        text = json.dumps(build_outcomes(include_drills=include_drills), indent=2, ensure_ascii=False) + "\n"
         if output is None:
             self.stdout.write(text, ending="")
             return
