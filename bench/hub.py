@@ -1,6 +1,6 @@
 """Hub scale: every ROADEF B01 delay at once, through the services, until every flow has completed.
 
-    .venv/bin/python bench/hub.py [--copies 1] [--api] [--faults]
+    .venv/bin/python bench/hub.py [--copies 1] [--broker redis|rabbitmq] [--api] [--faults]
 
 Loads ROADEF B01 ($AIRLINE_SHARED_DIR/benchmarks/roadef-b01.json.gz: 2,556 flights, 207k passengers) into
 BENCH_DATABASE_URL (default ``airline_bench_hub``, dropped and created anew; Redis BENCH_REDIS_URL, db 3),
@@ -19,9 +19,12 @@ every flow is ``completed`` (or ``failed``) and every passenger and partner mess
   each while the fan-out runs: requests/s, p50, p99 (``--web-nice -10`` gives the web and wrk the CPU
   first; ``--think-ms N`` makes each connection pause N ms between requests, as mobile clients do,
   instead of asking again the moment it has an answer);
+- with ``--broker rabbitmq``: the same on RabbitMQ (``BROKER_URL`` on a virtual host of the run's own at
+  BENCH_RABBITMQ_URL, deleted afterwards; Redis is then only the cache);
 - with ``--faults``: every 4th flight that is not delayed flown by a partner whose endpoint answers 503
-  for the first minute; the worker SIGKILLed every 20 s and restarted, Redis restarted (queues lost) at
-  30 s, the database connections terminated at 50 s;
+  for the first minute; the worker SIGKILLed every 20 s and restarted, the broker restarted at 30 s (Redis
+  without saving: its queues lost; RabbitMQ with ``stop_app`` / ``start_app``: its quorum queues kept),
+  the database connections terminated at 50 s;
 - the audit (``bench/hub_audit.py``): flows by status, dead deliveries with their errors, effects held
   twice, seats held beyond the passengers seated, emails and texts sent twice, partner messages
   acknowledged twice.
@@ -31,22 +34,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/airline_bench_hub")
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
-from bench.common import ROOT, setup_django, start_worker, stop
-from bench.hub_processes import Faults, MemoryPeaks, PartnerInbox, kill_group, start_beat
+from bench.common import ROOT, setup_django
+from bench.hub_processes import BROKERS, Faults, Fleet, PartnerInbox, broker
+
+if TYPE_CHECKING:
+    from bench.hub_audit import Findings
 
 WORK_DIR = ROOT / "var" / "bench" / "hub"
 EXTRA = {
@@ -177,38 +184,116 @@ def subscriber_table(started_at: object) -> list[str]:
     return lines
 
 
-def audit(roots: list[object], seats_before: dict, inbox: PartnerInbox | None) -> list[str]:
-    from django.db.models import Count
-
-    from bench import hub_audit
-    from notifications.models import PartnerMessage
-
-    lines = [f"flows: {dict(hub_audit.flows(roots))}", f"redone: {hub_audit.work_done_again()}"]
-    dead = hub_audit.dead_deliveries()
-    lines.append(f"dead deliveries: {len(dead)}")
-    lines += [f"  {subscriber} on {event_type}: {error}" for subscriber, event_type, error in dead]
-    lines += [f"held twice, {label}: {n}" for label, n in hub_audit.duplicated_rows().items()]
-    seats_after = hub_audit.unaccounted_seats()
-    drift = sum(1 for key, n in seats_after.items() if n != seats_before.get(key, 0))
-    lines.append(f"flight cabins whose seat counter drifted from the passengers seated: {drift}")
-    emails, emails_again = hub_audit.email_sends(WORK_DIR / "mail")
-    texts, texts_again = hub_audit.sms_sends(WORK_DIR / "sms.log")
-    lines.append(f"emails sent {emails}, of them a Message-ID sent before: {emails_again}")
-    lines.append(f"texts sent {texts}, of them a reference sent before: {texts_again}")
-    statuses = dict(PartnerMessage.objects.values_list("status").annotate(n=Count("id")).order_by())
-    lines.append(f"partner messages: {statuses}")
-    if inbox is not None:
-        twice = sum(1 for n in inbox.acknowledged.values() if n > 1)
+def audit_lines(found: Findings) -> list[str]:
+    """The audit, one finding a line."""
+    lines = [f"flows: {dict(found.flows)}", f"redone: {found.redone}", f"dead deliveries: {len(found.dead)}"]
+    lines += [f"  {subscriber} on {event_type}: {error}" for subscriber, event_type, error in found.dead]
+    lines += [f"held twice, {label}: {n}" for label, n in found.held_twice.items()]
+    lines.append(f"flight cabins whose seat counter drifted from the passengers seated: {found.seats_drifted}")
+    lines.append(f"emails sent {found.emails[0]}, of them a Message-ID sent before: {found.emails[1]}")
+    lines.append(f"texts sent {found.texts[0]}, of them a reference sent before: {found.texts[1]}")
+    lines.append(f"partner messages: {found.partner_messages}")
+    if found.acknowledged is not None:
         lines.append(
-            f"partner inbox: {sum(inbox.acknowledged.values())} acknowledged, {len(inbox.acknowledged)} "
-            f"distinct idempotency keys ({twice} acknowledged twice), {inbox.refused} answered 503"
+            f"partner inbox: {sum(found.acknowledged.values())} acknowledged, {len(found.acknowledged)} distinct "
+            f"idempotency keys ({found.acknowledged_twice} acknowledged twice), {found.refused} answered 503"
         )
     return lines
+
+
+def audit(roots: list[object], seats_before: dict, inbox: PartnerInbox | None) -> Findings:
+    """The audit of the flows of ``roots``."""
+    from django.db import connection
+
+    from bench import hub_audit
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the tables the run filled had no statistics: the audit's plans need them
+    return hub_audit.findings(roots, seats_before, WORK_DIR / "mail", WORK_DIR / "sms.log", inbox)
+
+
+@dataclass
+class Network:
+    """B01 (or its copies) loaded, with the delays to apply and what the audit compares against."""
+
+    flights: list[object]  # the delayed flights, in the delays' order
+    delays: list[dict]
+    seats_before: dict
+
+
+def prepare(copies: int, inbox: PartnerInbox | None) -> Network:
+    """A fresh benchmark database with ``copies`` × B01 loaded (with the partner of the fault drill when there is
+    an ``inbox``), Redis emptied, the mail and texts of earlier runs removed."""
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in [*WORK_DIR.glob("mail/*"), WORK_DIR / "sms.log"]:
+        stale.unlink(missing_ok=True)
+    setup_django(fresh=True, **EXTRA)  # each run loads the network anew
+    import redis
+    from django.conf import settings
+    from django.utils import timezone
+
+    from bench import hub_audit
+    from flights.models import Airline
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    path, delays = build_scenario(copies, inbox is not None, inbox.url if inbox else "")
+    print(f"loaded {copies} × B01 in {load(path):.1f} s; {len(delays)} delays to apply")
+    if inbox:
+        Airline.objects.filter(own=False).update(endpoint=inbox.url)
+    flights = delayed_flights(delays)
+    first = min(f.scheduled_departure for f in flights)
+    hours = (first - timezone.now()).total_seconds() / 3600
+    print(f"first delayed flight departs {first:%Y-%m-%d %H:%M} UTC, {hours:.1f} h from now")
+    return Network(flights, delays, hub_audit.unaccounted_seats())
+
+
+@dataclass
+class Settled:
+    """Delays applied and run to the end: their events, and how long each stage took."""
+
+    roots: list[object]
+    started_at: dt.datetime
+    passengers: int
+    flows_done: float  # s from the first delay committed until every delivery was done or dead
+    messages_done: float  # … and every passenger and partner message settled
+
+
+def run_delays(
+    flights: list[object],
+    delays: list[dict],
+    faults: Faults | None,
+    timeout: float,
+    during: Callable[[], None] | None = None,
+) -> Settled:
+    """Apply the delays, start the faults (if any), run ``during`` and wait until everything is settled."""
+    from django.utils import timezone
+
+    passengers = affected_passengers(flights)
+    started, started_at = time.perf_counter(), timezone.now()
+    roots = apply_delays(flights, delays)
+    applied = time.perf_counter() - started
+    print(f"applied {len(roots)} delays in {applied:.1f} s ({passengers:,} passengers on the delayed flights)")
+    if faults:
+        faults.start()
+    try:
+        if during:
+            during()
+        flows_done, messages_done = wait_until_settled(started, timeout)
+    finally:
+        if faults:
+            faults.running = False
+            faults.join()
+    return Settled(roots, started_at, passengers, flows_done, messages_done)
+
+
+def print_faults(faults: Faults) -> None:
+    print("faults:\n" + "\n".join(f"  {line}" for line in faults.log))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, default=1, help="copies of B01 side by side (default 1)")
+    parser.add_argument("--broker", choices=BROKERS, default="redis", help="the Celery broker (default redis)")
     parser.add_argument("--api", action="store_true", help="gate lookups with wrk while the fan-out runs")
     parser.add_argument("--faults", action="store_true", help="the fault drill while the fan-out runs")
     parser.add_argument("--worker-nice", type=int, default=0, help="the worker's nice level")
@@ -217,96 +302,56 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=3600)
     args = parser.parse_args()
 
-    WORK_DIR.mkdir(parents=True, exist_ok=True)
-    for stale in [*WORK_DIR.glob("mail/*"), WORK_DIR / "sms.log"]:
-        stale.unlink(missing_ok=True)
-    setup_django(fresh=True, **EXTRA)  # each run loads the network anew
-    import redis
-    from django.conf import settings
-    from django.db import connection
-    from django.utils import timezone
-
-    from bench import hub_audit
-    from flights.models import Airline
-
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
-    inbox = PartnerInbox() if args.faults else None
-    if inbox:
-        inbox.start()
-    path, delays = build_scenario(args.copies, args.faults, inbox.url if inbox else "")
-    print(f"loaded {args.copies} × B01 in {load(path):.1f} s; {len(delays)} delays to apply")
-    if inbox:
-        Airline.objects.filter(own=False).update(endpoint=inbox.url)
-    flights = delayed_flights(delays)
-    first = min(f.scheduled_departure for f in flights)
-    hours = (first - timezone.now()).total_seconds() / 3600
-    print(f"first delayed flight departs {first:%Y-%m-%d %H:%M} UTC, {hours:.1f} h from now")
-    passengers = affected_passengers(flights)
-    seats_before = hub_audit.unaccounted_seats()
-
-    memory = MemoryPeaks()
-    processes: dict[str, subprocess.Popen] = {}
-    incarnations = itertools.count(1)
-
-    def kill_and_restart_worker() -> None:
-        kill_group(processes["worker"])
-        log = WORK_DIR / f"worker-{next(incarnations)}.log"
-        processes["worker"] = start_worker(log, nice=args.worker_nice, **EXTRA)
-        memory.groups["worker"] = processes["worker"].pid
-
-    faults = Faults(kill_and_restart_worker, inbox) if inbox else None
-    api = None
-    try:
-        processes["worker"] = start_worker(WORK_DIR / "worker-0.log", nice=args.worker_nice, **EXTRA)
-        processes["beat"] = start_beat(WORK_DIR / "beat.log", **EXTRA)
-        if args.api:
-            from bench import gate_api
-
-            port = gate_api.free_port()
-            web_env = {k: v for k, v in EXTRA.items() if k != "DJANGO_LOG_LEVEL"}
-            processes["web"] = gate_api.serve(port, 2, nice=args.web_nice, **web_env)
-            api = (gate_api, port, gate_api.gate_paths())
-            for path in api[2]:  # warm: the loader's bulk insert caches no flight; misses are measured apart
-                gate_api.get(port, path)
-        memory.groups.update({name: p.pid for name, p in processes.items()})
-        memory.start()
-        started, started_at = time.perf_counter(), timezone.now()
-        roots = apply_delays(flights, delays)
-        applied = time.perf_counter() - started
-        print(f"applied {len(roots)} delays in {applied:.1f} s ({passengers:,} passengers on the delayed flights)")
-        if faults:
-            faults.start()
-        if api:
-            gate_api, port, paths = api
-            for connections in (16, 64):
-                run = gate_api.wrk(
-                    processes["web"], port, paths, 20, connections, nice=args.web_nice, think_ms=args.think_ms
-                )
-                print(f"gate API at {connections} connections during the fan-out: {run}")
-        flows_done, messages_done = wait_until_settled(started, args.timeout)
-    finally:
-        if faults:
-            faults.running = False
-            faults.join()
-        memory.running = False
-        for process in processes.values():
-            stop(process)
+    with broker(args.broker) as restart_broker:
+        print(f"broker: {args.broker}")
+        inbox = PartnerInbox() if args.faults else None
+        if inbox:
+            inbox.start()
+        network = prepare(args.copies, inbox)
+        fleet = Fleet(WORK_DIR, args.worker_nice, **EXTRA)
+        faults = Faults(fleet.restart_worker, restart_broker, inbox) if inbox else None
+        try:
+            fleet.start()
+            during = gate_api_during_fanout(fleet, args.web_nice, args.think_ms) if args.api else None
+            settled = run_delays(network.flights, network.delays, faults, args.timeout, during)
+        finally:
+            fleet.stop()
 
     from events.models import Delivery, Event
 
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # the tables the run filled had no statistics: the audit's plans need them
+    found = audit(settled.roots, network.seats_before, inbox)
     deliveries = Delivery.objects.count()
-    chained = Event.objects.exclude(id__in=roots).count()
-    print(f"all flows completed {flows_done:.1f} s after the first delay was committed; "
-          f"every message settled at {messages_done:.1f} s")  # fmt: skip
-    print(f"{len(roots)} disruptions, {chained} chained events, {deliveries:,} deliveries: "
-          f"{deliveries / flows_done:.0f} deliveries/s, {passengers / flows_done:.0f} passengers/s")  # fmt: skip
-    print("\n".join(subscriber_table(started_at)))
-    print(f"peak resident memory: {memory.report()}")
+    chained = Event.objects.exclude(id__in=settled.roots).count()
+    took = settled.flows_done
+    print(f"all flows completed {took:.1f} s after the first delay was committed; "
+          f"every message settled at {settled.messages_done:.1f} s")  # fmt: skip
+    print(f"{len(settled.roots)} disruptions, {chained} chained events, {deliveries:,} deliveries: "
+          f"{deliveries / took:.0f} deliveries/s, {settled.passengers / took:.0f} passengers/s")  # fmt: skip
+    print("\n".join(subscriber_table(settled.started_at)))
+    print(f"peak resident memory: {fleet.memory.report()}")
     if faults:
-        print("faults:\n" + "\n".join(f"  {line}" for line in faults.log))
-    print("audit:\n" + "\n".join(f"  {line}" for line in audit(roots, seats_before, inbox)))
+        print_faults(faults)
+    print("audit:\n" + "\n".join(f"  {line}" for line in audit_lines(found)))
+
+
+def gate_api_during_fanout(fleet: Fleet, web_nice: int, think_ms: int) -> Callable[[], None]:
+    """Start gunicorn on the gate API (2 workers) and warm its cache; returns what measures it with wrk at 16,
+    then 64 connections while the fan-out runs."""
+    from bench import gate_api
+
+    port = gate_api.free_port()
+    web_env = {k: v for k, v in EXTRA.items() if k != "DJANGO_LOG_LEVEL"}
+    fleet.add("web", gate_api.serve(port, 2, nice=web_nice, **web_env))
+    paths = gate_api.gate_paths()
+    for path in paths:  # warm: the loader's bulk insert caches no flight; misses are measured apart
+        gate_api.get(port, path)
+
+    def measure() -> None:
+        for connections in (16, 64):
+            run = gate_api.wrk(fleet.processes["web"], port, paths, 20, connections, nice=web_nice, think_ms=think_ms)
+            print(f"gate API at {connections} connections during the fan-out: {run}")
+
+    return measure
 
 
 if __name__ == "__main__":

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from email import message_from_string
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import Count
 
 from events.leasing import LeaseStatus
 from events.models import Delivery, Event
 from events.selectors import status_of_annotated, with_flow_counts
+from notifications.models import PartnerMessage, PassengerMessage
+
+if TYPE_CHECKING:
+    from bench.hub_processes import PartnerInbox
 
 # Effects the database must hold at most once per key: (label, table, key columns).
 ONCE_PER_KEY = [
@@ -109,3 +116,66 @@ def work_done_again() -> dict[str, int]:
         "partner retries": retried,
         "passenger messages sent again": resent,
     }
+
+
+def _statuses(model: type[PartnerMessage | PassengerMessage]) -> dict[str, int]:
+    return dict(model.objects.values_list("status").annotate(n=Count("id")).order_by())
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Everything the audit checks, read once after a run: ``bench/hub.py`` prints it line by line,
+    ``bench/soak.py`` adds it up (``counts``)."""
+
+    flows: Counter[str]
+    redone: dict[str, int]
+    dead: list[tuple[str, str, str]]
+    held_twice: dict[str, int]
+    seats_drifted: int
+    emails: tuple[int, int]  # sent, of them a Message-ID sent before
+    texts: tuple[int, int]  # sent, of them a reference sent before
+    partner_messages: dict[str, int]  # by status
+    passenger_messages: dict[str, int]  # by status
+    acknowledged: Counter[str] | None  # the partner inbox's acknowledgements per idempotency key
+    refused: int  # requests the partner inbox answered 503
+
+    @property
+    def acknowledged_twice(self) -> int:
+        return sum(1 for n in (self.acknowledged or {}).values() if n > 1)
+
+    def counts(self) -> dict[str, int]:
+        """Lost: flows not completed, messages given up, partner messages marked sent that the partner never
+        acknowledged; duplicated: effects held twice and messages sent twice."""
+        unacknowledged = 0
+        if self.acknowledged is not None:
+            unacknowledged = max(0, self.partner_messages.get(LeaseStatus.DONE, 0) - len(self.acknowledged))
+        given_up = self.partner_messages.get(LeaseStatus.DEAD, 0) + self.passenger_messages.get(LeaseStatus.DEAD, 0)
+        held_twice = sum(self.held_twice.values())
+        sent_twice = self.emails[1] + self.texts[1] + self.acknowledged_twice
+        return {
+            "lost": sum(n for status, n in self.flows.items() if status != "completed") + given_up + unacknowledged,
+            "duplicated": held_twice + sent_twice,
+            "dead deliveries": len(self.dead),
+            "effects held twice": held_twice,
+            "messages sent twice": sent_twice,
+            "seat counters drifted": self.seats_drifted,
+        }
+
+
+def findings(roots: list[object], seats_before: dict, mail: Path, sms: Path, inbox: PartnerInbox | None) -> Findings:
+    """The audit of the flows of ``roots``, against the seat counters as they were before (``seats_before``,
+    from ``unaccounted_seats``), the emails and texts written to ``mail`` and ``sms``, and the partner inbox."""
+    seats_after = unaccounted_seats()
+    return Findings(
+        flows=flows(roots),
+        redone=work_done_again(),
+        dead=dead_deliveries(),
+        held_twice=duplicated_rows(),
+        seats_drifted=sum(1 for key, n in seats_after.items() if n != seats_before.get(key, 0)),
+        emails=email_sends(mail),
+        texts=sms_sends(sms),
+        partner_messages=_statuses(PartnerMessage),
+        passenger_messages=_statuses(PassengerMessage),
+        acknowledged=Counter(inbox.acknowledged) if inbox else None,
+        refused=inbox.refused if inbox else 0,
+    )

@@ -1,4 +1,5 @@
-"""The hub benchmark's moving parts: beat, peak memory of process groups, a partner inbox, the faults."""
+"""The hub benchmark's moving parts: the broker, the worker and beat, peak memory of process groups, a partner
+inbox, the faults."""
 
 from __future__ import annotations
 
@@ -9,11 +10,16 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import count
 from pathlib import Path
 
-from bench.common import ROOT, bench_env
+from airline.rabbitmq import rabbitmq_vhost, rabbitmqctl
+from bench.common import BENCH_RABBITMQ_URL, ROOT, bench_env, start_worker, stop
+
+BROKERS = ("redis", "rabbitmq")
 
 REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
                "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]  # fmt: skip
@@ -111,16 +117,50 @@ class _InboxHandler(BaseHTTPRequestHandler):
         return
 
 
-def restart_redis() -> None:
-    """Stop Redis without saving (queued messages are lost, as in a crash) and start it again."""
+def restart_redis() -> str:
+    """Stop Redis without saving (queued messages are lost, as in a crash) and start it again; says so."""
     subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, check=False)
     time.sleep(1)
     subprocess.run(REDIS_START, check=True, capture_output=True)
     for _ in range(50):
         if subprocess.run(["redis-cli", "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
-            return
+            return "Redis restarted, its queues lost"
         time.sleep(0.1)
     raise RuntimeError("Redis did not come back")
+
+
+def _queued(vhost: str) -> int:
+    """Messages in the queues of a RabbitMQ virtual host, ready or unacknowledged."""
+    listed = rabbitmqctl("list_queues", "--quiet", "--no-table-headers", "-p", vhost, "messages")
+    return sum(int(n) for n in listed.split())
+
+
+def restart_rabbitmq(vhost: str) -> str:
+    """Stop the RabbitMQ application (every connection closed, as in a crash of the node) and start it again;
+    says how many messages the virtual host's queues held (RabbitMQ's count of quorum queues lags a few
+    seconds, so only the count before is given: just after the start it still reads 0)."""
+    before = _queued(vhost)
+    rabbitmqctl("stop_app")
+    time.sleep(1)
+    rabbitmqctl("start_app")
+    rabbitmqctl("await_startup")
+    return f"RabbitMQ restarted (stop_app, start_app) with about {before} messages in its quorum queues"
+
+
+@contextmanager
+def broker(name: str) -> Iterator[Callable[[], str]]:
+    """Make the broker named ``name`` the one this process and the processes it starts use; yields the fault
+    that restarts it. Redis is ``BENCH_REDIS_URL`` (broker and cache at once); RabbitMQ is a virtual host of
+    this run's own (deleted afterwards), and Redis then only the cache. Enter it before Django is set up."""
+    if name == "redis":
+        yield restart_redis
+        return
+    with rabbitmq_vhost(BENCH_RABBITMQ_URL, "airline-bench") as url:
+        os.environ["BROKER_URL"] = url
+        try:
+            yield lambda: restart_rabbitmq(url.rsplit("/", 1)[1])
+        finally:
+            del os.environ["BROKER_URL"]
 
 
 def terminate_database_connections() -> int:
@@ -137,12 +177,15 @@ def terminate_database_connections() -> int:
 
 class Faults(threading.Thread):
     """The fault drill, from the moment the delays are committed: SIGKILL the worker every 20 s and start
-    it again; restart Redis at 30 s; drop the database connections at 50 s; the partner answers 503
+    it again; restart the broker at 30 s; drop the database connections at 50 s; the partner answers 503
     for the first minute."""
 
-    def __init__(self, restart_worker: Callable[[], None], inbox: PartnerInbox) -> None:
+    def __init__(
+        self, restart_worker: Callable[[], None], restart_broker: Callable[[], str], inbox: PartnerInbox
+    ) -> None:
         super().__init__(daemon=True)
         self.restart_worker = restart_worker
+        self.restart_broker = restart_broker
         self.inbox = inbox
         self.running = True
         self.log: list[str] = []
@@ -152,7 +195,7 @@ class Faults(threading.Thread):
         started = time.monotonic()
         self.inbox.failing = True
         kills = [(20.0 * n, "kill") for n in range(1, 1000)]
-        schedule = [*kills, (30.0, "redis"), (50.0, "database"), (60.0, "partner")]
+        schedule = [*kills, (30.0, "broker"), (50.0, "database"), (60.0, "partner")]
         for at, fault in sorted(schedule):
             while self.running and time.monotonic() - started < at:
                 time.sleep(0.2)
@@ -166,9 +209,8 @@ class Faults(threading.Thread):
             self.restart_worker()
             self.kills += 1
             self.log.append(f"{at:5.0f} s  worker SIGKILLed and restarted")
-        elif fault == "redis":
-            restart_redis()
-            self.log.append(f"{at:5.0f} s  Redis restarted, its queues lost")
+        elif fault == "broker":
+            self.log.append(f"{at:5.0f} s  {self.restart_broker()}")
         elif fault == "database":
             self.log.append(f"{at:5.0f} s  {terminate_database_connections()} database connections terminated")
         else:
@@ -180,3 +222,41 @@ def kill_group(process: subprocess.Popen) -> None:
     """SIGKILL a process group: no warm shutdown, nothing acknowledged."""
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+
+
+class Fleet:
+    """The Celery worker (2 processes, every queue) and beat, each its own process group, with their peak
+    memory; the fault drill kills and restarts the worker."""
+
+    def __init__(self, work_dir: Path, worker_nice: int, **extra: str) -> None:
+        self.work_dir = work_dir
+        self.worker_nice = worker_nice
+        self.extra = extra
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.memory = MemoryPeaks()
+        self.incarnations = count()
+
+    def _start_worker(self) -> None:
+        log = self.work_dir / f"worker-{next(self.incarnations)}.log"
+        self.add("worker", start_worker(log, nice=self.worker_nice, **self.extra))
+
+    def start(self) -> None:
+        """The worker and beat; memory sampling from then on."""
+        self._start_worker()
+        self.add("beat", start_beat(self.work_dir / "beat.log", **self.extra))
+        self.memory.start()
+
+    def add(self, name: str, process: subprocess.Popen) -> None:
+        """Stop ``process`` with the others at the end and sample its memory as ``name``."""
+        self.processes[name] = process
+        self.memory.groups[name] = process.pid
+
+    def restart_worker(self) -> None:
+        """SIGKILL the worker and start a new one."""
+        kill_group(self.processes["worker"])
+        self._start_worker()
+
+    def stop(self) -> None:
+        self.memory.running = False
+        for process in self.processes.values():
+            stop(process)

@@ -15,7 +15,8 @@ from django.conf import settings
 from playwright.sync_api import Browser, sync_playwright
 
 from airline import clock as project_clock
-from tests.support.brokers import rabbitmq_vhost, use_broker
+from airline.rabbitmq import rabbitmq_vhost
+from tests.support.brokers import RABBITMQ_URL, use_broker
 from tests.support.browser import CHROMIUM_ARGS
 from tests.support.clock import WORLD_START, WorldClock
 
@@ -32,7 +33,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> WorldClock:
 @pytest.fixture(scope="session")
 def rabbitmq_url() -> Iterator[str]:
     """RabbitMQ on a virtual host of this test run's own."""
-    with rabbitmq_vhost() as url:
+    with rabbitmq_vhost(RABBITMQ_URL, "airline-test") as url:
         yield url
 
 

@@ -1,6 +1,6 @@
 """The two supported Celery brokers for tests with real processes: the test Redis database, and RabbitMQ on a
-virtual host of this test run's own (created with ``rabbitmqctl``, deleted at the end), so no run sees
-another's messages.
+virtual host of this test run's own (``airline.rabbitmq.rabbitmq_vhost``), so no run sees another's
+messages.
 
 ``use_broker(url)`` points this process's Celery app at a broker; worker processes follow it
 (``tests.support.processes.child_env`` passes ``BROKER_URL``).
@@ -9,9 +9,6 @@ another's messages.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,25 +19,6 @@ from airline.celery import app
 
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672")
 """RabbitMQ without a virtual host; make test checks that it answers (scripts/check_services.sh)."""
-
-
-def _rabbitmqctl(*args: str) -> None:
-    binary = shutil.which("rabbitmqctl")
-    assert binary, "rabbitmqctl is needed to give the test run a RabbitMQ virtual host of its own"
-    subprocess.run([binary, *args], check=True, capture_output=True, timeout=60)
-
-
-@contextmanager
-def rabbitmq_vhost() -> Iterator[str]:
-    """The broker URL of a new RabbitMQ virtual host, deleted with everything in it afterwards."""
-    vhost = f"airline-test-{uuid.uuid4().hex[:12]}"
-    user = RABBITMQ_URL.split("://", 1)[1].split(":", 1)[0]
-    _rabbitmqctl("add_vhost", vhost)
-    try:
-        _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
-        yield f"{RABBITMQ_URL}/{vhost}"
-    finally:
-        _rabbitmqctl("delete_vhost", vhost)
 
 
 def _reconnect() -> None:
