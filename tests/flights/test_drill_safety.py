@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,11 +56,16 @@ def _free_port() -> int:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Mailbox, int]]:
+    # aiosmtpd's thread logs each connection's end, at times after pytest has closed the captured stream.
+    server_log = logging.getLogger("mail.log")
+    level = server_log.level
+    server_log.setLevel(logging.WARNING)
     mailbox, port = Mailbox(), _free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield mailbox, port
     controller.stop()
+    server_log.setLevel(level)
 
 
 def _drill_task(**kwargs: Any) -> None:
