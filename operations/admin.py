@@ -22,7 +22,6 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from airline import clock
-from flights.models import Airport
 from lodging.models import HotelStay, RoomNight, StayStatus
 from lodging.services import NotBookable, book_by_hand
 from notifications.models import PassengerMessageStatus
@@ -35,16 +34,9 @@ from .disruption_rows import RootFilter
 from .drill_rows import DrillsFilter
 from .forms import BookHotelForm, WaiveForm
 from .models import Duty
+from .templatetags.console_times import local, utc
 
 FACTS = ["passenger_and_booking", "flight", "disruption", "kind", "status", "due_times", "overdue", "met", "waived"]
-
-
-def _local(moment: dt.datetime, airport: Airport) -> str:
-    return f"{moment.astimezone(airport.tzinfo):%d %b %H:%M} {airport.code} local"
-
-
-def _utc(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(dt.UTC):%d %b %H:%M} (UTC)"
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -99,26 +91,26 @@ class DutyAdmin(admin.ModelAdmin):
     @admin.display(description="disruption")
     def disruption(self, duty: Duty) -> SafeString:
         url = reverse("admin:events_event_change", args=[duty.root_id])
-        return format_html('<a href="{}">{}</a> at {}', url, duty.root.type, _utc(duty.root.occurred_at))
+        return format_html('<a href="{}">{}</a> at {}', url, duty.root.type, utc(duty.root.occurred_at))
 
     @admin.display(description="due")
     def due_times(self, duty: Duty) -> str:
-        return f"{_utc(duty.due)}, {_local(duty.due, selectors.stranded(duty).airport)}"
+        return f"{utc(duty.due)}, {local(duty.due, selectors.stranded(duty).airport)} local"
 
     @admin.display(description="met")
     def met(self, duty: Duty) -> SafeString | str:
         if duty.met_at is None:
             return "—"
         if duty.met_by_id is None:
-            return _utc(duty.met_at)
+            return utc(duty.met_at)
         url = reverse("admin:events_event_change", args=[duty.met_by_id])
-        return format_html('{} by <a href="{}">{}</a>', _utc(duty.met_at), url, duty.met_by.type)
+        return format_html('{} by <a href="{}">{}</a>', utc(duty.met_at), url, duty.met_by.type)
 
     @admin.display(description="waived")
     def waived(self, duty: Duty) -> str:
         if duty.waived_at is None:
             return "—"
-        return f"{_utc(duty.waived_at)} by {duty.waived_by}: {duty.waive_reason}"
+        return f"{utc(duty.waived_at)} by {duty.waived_by}: {duty.waive_reason}"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Duty]:
         return super().get_queryset(request).select_related("root", "met_by", "flight__origin", "passenger__booking")
