@@ -189,9 +189,10 @@ def audit_lines(found: Findings) -> list[str]:
     lines += [f"  {subscriber} on {event_type}: {error}" for subscriber, event_type, error in found.dead]
     lines += [f"held twice, {label}: {n}" for label, n in found.held_twice.items()]
     lines.append(f"flight cabins whose seat counter drifted from the passengers seated: {found.seats_drifted}")
-    delivered, twice, absorbed = found.emails
-    lines.append(f"emails delivered by the gateway {delivered}, of them a Message-ID delivered before: {twice}")
-    lines.append(f"email requests repeated (absorbed by the gateway's idempotency): {absorbed}")
+    emails = found.emails
+    lines.append(f"emails delivered by the gateway {emails.delivered}, of them a Message-ID delivered before: "
+                 f"{emails.twice}, beyond the email messages done: {emails.unaccounted}")  # fmt: skip
+    lines.append(f"email requests repeated (absorbed by the gateway's idempotency): {emails.absorbed}")
     lines.append(f"texts sent {found.texts[0]}, of them a reference sent before: {found.texts[1]}")
     lines.append(f"partner messages: {found.partner_messages}")
     if found.acknowledged is not None:

@@ -71,12 +71,26 @@ def duplicated_rows() -> dict[str, int]:
     }
 
 
-def email_sends(gateway: EmailGateway) -> tuple[int, int, int]:
-    """Emails the gateway delivered, how many of them repeat a Message-ID it delivered before, and how many
-    requests repeated an idempotency key it had delivered (absorbed: answered, not delivered again)."""
+@dataclass(frozen=True)
+class EmailCounts:
+    """What the email gateway received, against the email messages the database holds as sent."""
+
+    delivered: int  # emails the gateway delivered (one per idempotency key)
+    twice: int  # of them, repeating a Message-ID delivered before
+    absorbed: int  # requests repeating a key already delivered: answered, not delivered again
+    unaccounted: int  # delivered beyond the email messages ``done`` (a key that changed between sends)
+
+
+def email_sends(gateway: EmailGateway) -> EmailCounts:
+    """Count what the gateway delivered and absorbed, and compare it with the email messages done."""
     delivered = Counter(message_id for _, message_id in gateway.delivered.values())
-    absorbed = sum(n - 1 for n in gateway.requests.values())
-    return sum(delivered.values()), sum(n - 1 for n in delivered.values()), absorbed
+    done = PassengerMessage.objects.filter(channel="email", status=LeaseStatus.DONE).count()
+    return EmailCounts(
+        delivered=sum(delivered.values()),
+        twice=sum(n - 1 for n in delivered.values()),
+        absorbed=sum(n - 1 for n in gateway.requests.values()),
+        unaccounted=max(0, sum(delivered.values()) - done),
+    )
 
 
 def sms_sends(path: Path) -> tuple[int, int]:
@@ -129,7 +143,7 @@ class Findings:
     dead: list[tuple[str, str, str]]
     held_twice: dict[str, int]
     seats_drifted: int
-    emails: tuple[int, int, int]  # delivered by the gateway, of them a Message-ID delivered before; repeats absorbed
+    emails: EmailCounts
     texts: tuple[int, int]  # sent, of them a reference sent before
     partner_messages: dict[str, int]  # by status
     passenger_messages: dict[str, int]  # by status
@@ -143,20 +157,21 @@ class Findings:
     def counts(self) -> dict[str, int]:
         """Lost: flows not completed, messages given up, partner messages marked sent that the partner never
         acknowledged; duplicated: effects held twice and messages sent twice (emails as the gateway delivered
-        them); apart, the email requests the gateway absorbed by their idempotency key."""
+        them, and any it delivered beyond the email messages done); apart, the email requests the gateway
+        absorbed by their idempotency key."""
         unacknowledged = 0
         if self.acknowledged is not None:
             unacknowledged = max(0, self.partner_messages.get(LeaseStatus.DONE, 0) - len(self.acknowledged))
         given_up = self.partner_messages.get(LeaseStatus.DEAD, 0) + self.passenger_messages.get(LeaseStatus.DEAD, 0)
         held_twice = sum(self.held_twice.values())
-        sent_twice = self.emails[1] + self.texts[1] + self.acknowledged_twice
+        sent_twice = self.emails.twice + self.emails.unaccounted + self.texts[1] + self.acknowledged_twice
         return {
             "lost": sum(n for status, n in self.flows.items() if status != "completed") + given_up + unacknowledged,
             "duplicated": held_twice + sent_twice,
             "dead deliveries": len(self.dead),
             "effects held twice": held_twice,
             "messages sent twice": sent_twice,
-            "email repeats absorbed": self.emails[2],
+            "email repeats absorbed": self.emails.absorbed,
             "seat counters drifted": self.seats_drifted,
         }
 
