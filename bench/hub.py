@@ -1,6 +1,7 @@
 """Hub scale: every ROADEF B01 delay at once, through the services, until every flow has completed.
 
     .venv/bin/python bench/hub.py [--copies 1] [--broker redis|rabbitmq] [--api] [--faults] [--delays N]
+                                    [--kill-every S]
 
 Loads ROADEF B01 ($AIRLINE_SHARED_DIR/benchmarks/roadef-b01.json.gz: 2,556 flights, 207k passengers) into
 BENCH_DATABASE_URL (default ``airline_bench_hub``, dropped and created anew; Redis BENCH_REDIS_URL, db 3),
@@ -27,7 +28,9 @@ emails go to a local email gateway (an HTTP send API that delivers each ``Idempo
   for the first minute; the worker SIGKILLed every 20 s and restarted, the broker restarted at 30 s (Redis
   without saving: its queues lost; RabbitMQ with ``stop_app`` / ``start_app``: its quorum queues kept),
   the database connections terminated at 50 s;
-- with ``--delays N``: only the first N delays (of the first copy), a smaller round for a busy machine;
+- with ``--delays N``: only the first N delays (of the first copy), and with ``--kill-every S`` a SIGKILL
+  every S seconds instead of 20: a smaller round for a machine so busy that a worker needs most of 20 s to
+  start;
 - the audit (``bench/hub_audit.py``): flows by status, dead deliveries with their errors, effects held
   twice, seats held beyond the passengers seated, emails the gateway delivered twice and the repeated
   requests it absorbed, texts sent twice, partner messages acknowledged twice. With ``--faults`` the Redis
@@ -302,6 +305,7 @@ def main() -> None:
     parser.add_argument("--web-nice", type=int, default=0, help="the web's nice level (negative: the web first)")
     parser.add_argument("--think-ms", type=int, default=0, help="each API connection's pause between requests")
     parser.add_argument("--delays", type=int, default=0, help="apply only the first N delays (default all)")
+    parser.add_argument("--kill-every", type=float, default=20.0, help="seconds between worker SIGKILLs (20)")
     parser.add_argument("--timeout", type=float, default=3600)
     args = parser.parse_args()
 
@@ -315,7 +319,7 @@ def main() -> None:
         extra = EXTRA | gateway.environment()
         network = prepare(args.copies, inbox, extra)
         fleet = Fleet(WORK_DIR, args.worker_nice, **extra)
-        faults = Faults(fleet.restart_worker, restart_broker, inbox) if inbox else None
+        faults = Faults(fleet.restart_worker, restart_broker, inbox, args.kill_every) if inbox else None
         try:
             fleet.start()
             during = gate_api_during_fanout(fleet, args.web_nice, args.think_ms) if args.api else None

@@ -245,14 +245,19 @@ def terminate_database_connections() -> int:
 
 
 class Faults(threading.Thread):
-    """The fault drill, from the moment the delays are committed: SIGKILL the worker every 20 s and start
-    it again; restart the broker at 30 s; drop the database connections at 50 s; the partner answers 503
-    for the first minute."""
+    """The fault drill, from the moment the delays are committed: SIGKILL the worker every ``kill_every``
+    seconds (20) and start it again; restart the broker at 30 s; drop the database connections at 50 s; the
+    partner answers 503 for the first minute."""
 
     def __init__(
-        self, restart_worker: Callable[[], None], restart_broker: Callable[[], str], inbox: PartnerInbox
+        self,
+        restart_worker: Callable[[], None],
+        restart_broker: Callable[[], str],
+        inbox: PartnerInbox,
+        kill_every: float = 20.0,
     ) -> None:
         super().__init__(daemon=True)
+        self.kill_every = kill_every
         self.restart_worker = restart_worker
         self.restart_broker = restart_broker
         self.inbox = inbox
@@ -263,7 +268,7 @@ class Faults(threading.Thread):
     def run(self) -> None:
         started = time.monotonic()
         self.inbox.failing = True
-        kills = [(20.0 * n, "kill") for n in range(1, 1000)]
+        kills = [(self.kill_every * n, "kill") for n in range(1, 1000)]
         schedule = [*kills, (30.0, "broker"), (50.0, "database"), (60.0, "partner")]
         for at, fault in sorted(schedule):
             while self.running and time.monotonic() - started < at:
