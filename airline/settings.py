@@ -342,6 +342,13 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Where django.core.mail.backends.filebased.EmailBackend writes (a local gateway for demos and benchmarks).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+# notifications.email_gateway.EmailBackend: a transactional email API that honours Idempotency-Key (the
+# production choice: a send repeated after a crash is absorbed there). Its timeout is EMAIL_TIMEOUT.
+EMAIL_GATEWAY_URL = env.str("EMAIL_GATEWAY_URL", default="")
+EMAIL_GATEWAY_API_KEY = env.str("EMAIL_GATEWAY_API_KEY", default="")
+if EMAIL_BACKEND == "notifications.email_gateway.EmailBackend" and not (EMAIL_GATEWAY_URL and EMAIL_GATEWAY_API_KEY):
+    # Refused at start: a worker finding out at its first batch would leave the batch claimed until its lease ends.
+    raise ImproperlyConfigured("EMAIL_BACKEND is the email gateway: set EMAIL_GATEWAY_URL and EMAIL_GATEWAY_API_KEY.")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Novair <no-reply@novair.example>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.log"))

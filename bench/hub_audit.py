@@ -1,6 +1,6 @@
 """What the hub benchmark checks after a run: every flow accounted for, no effect lost or done twice.
 
-Each check is one SQL query (or one pass over what the local email and SMS gateways wrote), so it can be
+Each check is one SQL query (or one pass over what the local email and SMS gateways received), so it can be
 rerun by hand against the benchmark database. Needs Django set up.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from email import message_from_string
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,7 @@ from events.selectors import status_of_annotated, with_flow_counts
 from notifications.models import PartnerMessage, PassengerMessage
 
 if TYPE_CHECKING:
-    from bench.hub_processes import PartnerInbox
+    from bench.hub_processes import EmailGateway, PartnerInbox
 
 # Effects the database must hold at most once per key: (label, table, key columns).
 ONCE_PER_KEY = [
@@ -72,14 +71,26 @@ def duplicated_rows() -> dict[str, int]:
     }
 
 
-def email_sends(folder: Path) -> tuple[int, int]:
-    """Emails the file backend wrote under ``folder``, and how many repeat a Message-ID already sent."""
-    sent: Counter[str] = Counter()
-    for path in folder.glob("*.log"):
-        for text in path.read_text(encoding="utf-8").split("-" * 79 + "\n"):
-            if text.strip():
-                sent[message_from_string(text)["Message-ID"]] += 1
-    return sum(sent.values()), sum(n - 1 for n in sent.values())
+@dataclass(frozen=True)
+class EmailCounts:
+    """What the email gateway received, against the email messages the database holds as sent."""
+
+    delivered: int  # emails the gateway delivered (one per idempotency key)
+    twice: int  # of them, repeating a Message-ID delivered before
+    absorbed: int  # requests repeating a key already delivered: answered, not delivered again
+    unaccounted: int  # delivered beyond the email messages ``done`` (a key that changed between sends)
+
+
+def email_sends(gateway: EmailGateway) -> EmailCounts:
+    """Count what the gateway delivered and absorbed, and compare it with the email messages done."""
+    delivered = Counter(message_id for _, message_id in gateway.delivered.values())
+    done = PassengerMessage.objects.filter(channel="email", status=LeaseStatus.DONE).count()
+    return EmailCounts(
+        delivered=sum(delivered.values()),
+        twice=sum(n - 1 for n in delivered.values()),
+        absorbed=sum(n - 1 for n in gateway.requests.values()),
+        unaccounted=max(0, sum(delivered.values()) - done),
+    )
 
 
 def sms_sends(path: Path) -> tuple[int, int]:
@@ -132,7 +143,7 @@ class Findings:
     dead: list[tuple[str, str, str]]
     held_twice: dict[str, int]
     seats_drifted: int
-    emails: tuple[int, int]  # sent, of them a Message-ID sent before
+    emails: EmailCounts
     texts: tuple[int, int]  # sent, of them a reference sent before
     partner_messages: dict[str, int]  # by status
     passenger_messages: dict[str, int]  # by status
@@ -145,26 +156,32 @@ class Findings:
 
     def counts(self) -> dict[str, int]:
         """Lost: flows not completed, messages given up, partner messages marked sent that the partner never
-        acknowledged; duplicated: effects held twice and messages sent twice."""
+        acknowledged; duplicated: effects held twice and messages sent twice (emails as the gateway delivered
+        them, and any it delivered beyond the email messages done); apart, the email requests the gateway
+        absorbed by their idempotency key."""
         unacknowledged = 0
         if self.acknowledged is not None:
             unacknowledged = max(0, self.partner_messages.get(LeaseStatus.DONE, 0) - len(self.acknowledged))
         given_up = self.partner_messages.get(LeaseStatus.DEAD, 0) + self.passenger_messages.get(LeaseStatus.DEAD, 0)
         held_twice = sum(self.held_twice.values())
-        sent_twice = self.emails[1] + self.texts[1] + self.acknowledged_twice
+        sent_twice = self.emails.twice + self.emails.unaccounted + self.texts[1] + self.acknowledged_twice
         return {
             "lost": sum(n for status, n in self.flows.items() if status != "completed") + given_up + unacknowledged,
             "duplicated": held_twice + sent_twice,
             "dead deliveries": len(self.dead),
             "effects held twice": held_twice,
             "messages sent twice": sent_twice,
+            "email repeats absorbed": self.emails.absorbed,
             "seat counters drifted": self.seats_drifted,
         }
 
 
-def findings(roots: list[object], seats_before: dict, mail: Path, sms: Path, inbox: PartnerInbox | None) -> Findings:
+def findings(
+    roots: list[object], seats_before: dict, gateway: EmailGateway, sms: Path, inbox: PartnerInbox | None
+) -> Findings:
     """The audit of the flows of ``roots``, against the seat counters as they were before (``seats_before``,
-    from ``unaccounted_seats``), the emails and texts written to ``mail`` and ``sms``, and the partner inbox."""
+    from ``unaccounted_seats``), the emails the ``gateway`` received, the texts written to ``sms``, and the
+    partner inbox."""
     seats_after = unaccounted_seats()
     return Findings(
         flows=flows(roots),
@@ -172,7 +189,7 @@ def findings(roots: list[object], seats_before: dict, mail: Path, sms: Path, inb
         dead=dead_deliveries(),
         held_twice=duplicated_rows(),
         seats_drifted=sum(1 for key, n in seats_after.items() if n != seats_before.get(key, 0)),
-        emails=email_sends(mail),
+        emails=email_sends(gateway),
         texts=sms_sends(sms),
         partner_messages=_statuses(PartnerMessage),
         passenger_messages=_statuses(PassengerMessage),

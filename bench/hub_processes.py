@@ -1,5 +1,5 @@
 """The hub benchmark's moving parts: the broker, the worker and beat, peak memory of process groups, a partner
-inbox, the faults."""
+inbox, the passengers' email gateway, the faults."""
 
 from __future__ import annotations
 
@@ -9,20 +9,25 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from airline.rabbitmq import rabbitmq_vhost, rabbitmqctl
-from bench.common import BENCH_RABBITMQ_URL, ROOT, bench_env, start_worker, stop
+from bench.common import BENCH_RABBITMQ_URL, BENCH_REDIS_URL, ROOT, bench_env, start_worker, stop
 
 BROKERS = ("redis", "rabbitmq")
 
-REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-               "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]  # fmt: skip
+
+def redis_start(port: int) -> list[str]:
+    """The command that starts the broker's Redis on ``port`` without persistence (a restart loses its queues)."""
+    return ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", str(port), "--save", "",
+            "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]  # fmt: skip
 
 
 def start_beat(log: Path, **extra: str) -> subprocess.Popen:
@@ -76,6 +81,21 @@ class MemoryPeaks(threading.Thread):
         )
 
 
+def _answer(handler: BaseHTTPRequestHandler, status: int, answer: dict[str, object]) -> None:
+    """Write one JSON answer."""
+    body = json.dumps(answer).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+class _QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
 class PartnerInbox(ThreadingHTTPServer):
     """A partner airline's endpoint: 503 while ``failing`` is set, else 200; counts what it acknowledged."""
 
@@ -94,7 +114,7 @@ class PartnerInbox(ThreadingHTTPServer):
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
 
-class _InboxHandler(BaseHTTPRequestHandler):
+class _InboxHandler(_QuietHandler):
     server: PartnerInbox
 
     def do_POST(self) -> None:
@@ -106,24 +126,73 @@ class _InboxHandler(BaseHTTPRequestHandler):
             else:
                 self.server.acknowledged[self.headers.get("Idempotency-Key", "")] += 1
                 status = 200
-        body = json.dumps({"status": status}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        _answer(self, status, {"status": status})
 
-    def log_message(self, format: str, *args: object) -> None:
-        return
+
+class EmailGateway(ThreadingHTTPServer):
+    """A transactional email provider's send API (Resend's ``POST /emails``) as the benchmark's passenger
+    email gateway: it delivers each ``Idempotency-Key`` once and answers a repeated one with the first answer,
+    counting it; a request without a key is refused (400), as nothing could absorb its repeat."""
+
+    API_KEY = "hub-bench-email-gateway-key"
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _GatewayHandler)
+        self.delivered: dict[str, tuple[str, str]] = {}  # idempotency key → (email id, the email's Message-ID)
+        self.requests: Counter[str] = Counter()  # idempotency key → requests
+        self.dropped = 0  # connections a killed worker left mid-request
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/emails"
+
+    def environment(self) -> dict[str, str]:
+        """The settings that send a process's email here."""
+        return {
+            "EMAIL_BACKEND": "notifications.email_gateway.EmailBackend",
+            "EMAIL_GATEWAY_URL": self.url,
+            "EMAIL_GATEWAY_API_KEY": self.API_KEY,
+        }
+
+    def start(self) -> None:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        self.dropped += 1  # the drill SIGKILLs workers: a reset connection is expected, not worth a traceback
+
+    def accept(self, key: str, message_id: str) -> str:
+        """Record one request for ``key``; the id of the one email delivered for it."""
+        with self.lock:
+            self.requests[key] += 1
+            return self.delivered.setdefault(key, (str(uuid.uuid4()), message_id))[0]
+
+
+class _GatewayHandler(_QuietHandler):
+    server: EmailGateway
+    protocol_version = "HTTP/1.1"  # keep-alive: a batch's emails share one connection, as with a provider
+    disable_nagle_algorithm = True  # else each answer's body waits for the client's delayed ACK (40 ms)
+
+    def do_POST(self) -> None:
+        email = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        key = self.headers.get("Idempotency-Key", "")
+        if self.headers.get("Authorization") != f"Bearer {self.server.API_KEY}":
+            _answer(self, 401, {"message": "API key is invalid"})
+        elif not key:
+            _answer(self, 400, {"message": "Idempotency-Key is required by this gateway"})
+        else:
+            _answer(self, 200, {"id": self.server.accept(key, email.get("headers", {}).get("Message-ID", ""))})
 
 
 def restart_redis() -> str:
-    """Stop Redis without saving (queued messages are lost, as in a crash) and start it again; says so."""
-    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, check=False)
+    """Stop the Redis of ``BENCH_REDIS_URL`` without saving (queued messages are lost, as in a crash) and start
+    it again; says so. Point ``BENCH_REDIS_URL`` at a Redis of the benchmark's own port to spare the others."""
+    port = str(urlsplit(BENCH_REDIS_URL).port or 6379)
+    subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True, check=False)
     time.sleep(1)
-    subprocess.run(REDIS_START, check=True, capture_output=True)
+    subprocess.run(redis_start(int(port)), check=True, capture_output=True)
     for _ in range(50):
-        if subprocess.run(["redis-cli", "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+        if subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
             return "Redis restarted, its queues lost"
         time.sleep(0.1)
     raise RuntimeError("Redis did not come back")
@@ -176,14 +245,19 @@ def terminate_database_connections() -> int:
 
 
 class Faults(threading.Thread):
-    """The fault drill, from the moment the delays are committed: SIGKILL the worker every 20 s and start
-    it again; restart the broker at 30 s; drop the database connections at 50 s; the partner answers 503
-    for the first minute."""
+    """The fault drill, from the moment the delays are committed: SIGKILL the worker every ``kill_every``
+    seconds (20) and start it again; restart the broker at 30 s; drop the database connections at 50 s; the
+    partner answers 503 for the first minute."""
 
     def __init__(
-        self, restart_worker: Callable[[], None], restart_broker: Callable[[], str], inbox: PartnerInbox
+        self,
+        restart_worker: Callable[[], None],
+        restart_broker: Callable[[], str],
+        inbox: PartnerInbox,
+        kill_every: float = 20.0,
     ) -> None:
         super().__init__(daemon=True)
+        self.kill_every = kill_every
         self.restart_worker = restart_worker
         self.restart_broker = restart_broker
         self.inbox = inbox
@@ -194,7 +268,7 @@ class Faults(threading.Thread):
     def run(self) -> None:
         started = time.monotonic()
         self.inbox.failing = True
-        kills = [(20.0 * n, "kill") for n in range(1, 1000)]
+        kills = [(self.kill_every * n, "kill") for n in range(1, 1000)]
         schedule = [*kills, (30.0, "broker"), (50.0, "database"), (60.0, "partner")]
         for at, fault in sorted(schedule):
             while self.running and time.monotonic() - started < at:

@@ -9,8 +9,9 @@ RabbitMQ virtual host of the run's own, and in each round applies the next copy'
 fault drill of ``hub.py --faults`` at once: the worker SIGKILLed every 20 s, RabbitMQ restarted at 30 s, the
 database connections terminated at 50 s, the partner answering 503 for the first minute. Once the round has
 settled it prints the faults and the audit's counts (``bench/hub_audit.py``: lost, duplicated, dead
-deliveries, effects held twice, messages sent twice, seat counters drifted) for the round and, at the end,
-for all rounds. Exits 1 if anything was lost or duplicated.
+deliveries, effects held twice, messages sent twice, the email requests the gateway absorbed by their
+idempotency key, seat counters drifted) for the round and, at the end, for all rounds. Exits 1 if anything
+was lost or duplicated.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 from bench.hub import EXTRA, WORK_DIR, audit, prepare, print_faults, run_delays
-from bench.hub_processes import BROKERS, Faults, Fleet, PartnerInbox, broker
+from bench.hub_processes import BROKERS, EmailGateway, Faults, Fleet, PartnerInbox, broker
 
 COLUMNS = ["lost", "duplicated", "dead deliveries", "effects held twice", "messages sent twice",
-           "seat counters drifted"]  # fmt: skip
+           "email repeats absorbed", "seat counters drifted"]  # fmt: skip
 
 
 def table_row(label: str, timings: str, counts: dict[str, int]) -> str:
@@ -48,9 +49,12 @@ def main() -> None:
         print(f"broker: {args.broker}")
         inbox = PartnerInbox()
         inbox.start()
-        network = prepare(args.rounds, inbox)
+        gateway = EmailGateway()
+        gateway.start()
+        extra = EXTRA | gateway.environment()
+        network = prepare(args.rounds, inbox, extra)
         per_round = len(network.delays) // args.rounds
-        fleet = Fleet(WORK_DIR, 0, **EXTRA)
+        fleet = Fleet(WORK_DIR, 0, **extra)
         roots: list[object] = []
         try:
             fleet.start()
@@ -61,7 +65,7 @@ def main() -> None:
                 settled = run_delays(network.flights[part], network.delays[part], faults, args.timeout)
                 print_faults(faults)
                 roots += settled.roots
-                counts = audit(roots, network.seats_before, inbox).counts()
+                counts = audit(roots, network.seats_before, gateway, inbox).counts()
                 timings = f"{settled.flows_done:.1f} s / {settled.messages_done:.1f} s, {faults.kills} kills"
                 rows.append(table_row(str(n + 1), timings, {c: counts[c] - previous[c] for c in COLUMNS}))
                 print(rows[-1])

@@ -45,10 +45,15 @@ def claim(message_ids: list[int], token: uuid.UUID) -> list[PassengerMessage]:
 
 
 def message_id_header(message: PassengerMessage) -> str:
-    """The email's Message-ID: the same every time the message is sent, so that a send repeated after a
-    crash (between the gateway accepting it and the status being written) can be recognised downstream."""
+    """The email's Message-ID, also its ``Idempotency-Key`` at the email gateway: the same every time the
+    message is sent, so that a send repeated after a crash (between the gateway accepting it and the status
+    being written) is absorbed by the gateway or recognised downstream.
+
+    Built from what makes the message unique (its event, kind and passenger; one email each), not from its
+    row id: a database restored to a point in time hands the ids after it out again to other messages,
+    whose keys would then collide with emails already sent; the same message re-created keeps its key."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<passenger-message-{message.id}@{domain}>"
+    return f"<passenger-message-{message.event_id}.{message.kind}.{message.passenger_id}@{domain}>"
 
 
 def _email(message: PassengerMessage) -> EmailMessage:

@@ -279,7 +279,22 @@ def test_an_email_keeps_its_message_id_when_sent_again() -> None:
     PassengerMessage.objects.filter(id=message.id).update(status="dead")
     passenger_delivery.send_batch(passenger_delivery.resend([message.id]))
     first, again = (m.extra_headers["Message-ID"] for m in mail.outbox)
-    assert first == again == f"<passenger-message-{message.id}@novair.example>"
+    assert first == again == f"<passenger-message-{message.event_id}.delay.{message.passenger_id}@novair.example>"
+
+
+def test_a_message_id_names_the_message_not_its_row(tmp_path: Any) -> None:
+    """After a restore to before the messages were made, the flow makes them again under other row ids (a
+    restored sequence hands the same ids to other messages): each email must keep its Message-ID, the key
+    the email gateway knows it by, and no two emails may share one."""
+    event = delay_flight(flight=_nv117(), delay_minutes=90, reason="TECH")
+    run_subscriber(event, "notifications")
+    emails = PassengerMessage.objects.filter(channel="email")
+    before = {(m.passenger_id, m.id): passenger_delivery.message_id_header(m) for m in emails}
+    emails.delete()
+    handle(Event.objects.get(id=event.id), "notifications")
+    after = {(m.passenger_id, m.id): passenger_delivery.message_id_header(m) for m in emails}
+    assert {p for p, _ in after} == {p for p, _ in before} and not set(after) & set(before), "other rows"
+    assert sorted(after.values()) == sorted(before.values()) and len(set(after.values())) == 3
 
 
 # The notice of rights (Art. 14(2)).

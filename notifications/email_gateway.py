@@ -1,0 +1,124 @@
+"""A Django email backend for a transactional email provider's HTTP API that honours ``Idempotency-Key``.
+
+Each email is one JSON ``POST`` to ``EMAIL_GATEWAY_URL`` in the shape of Resend's ``POST /emails``
+(``from``, ``to``, ``cc``, ``bcc``, ``reply_to``, ``subject``, ``text``, ``html``, ``headers``), with
+``Authorization: Bearer EMAIL_GATEWAY_API_KEY`` and the email's ``Message-ID`` as its ``Idempotency-Key``.
+Passenger messages carry a Message-ID that is the same on every send of the message
+(``passenger_delivery.message_id_header``), so a send repeated after a worker died between the gateway's
+acceptance and the ``done`` commit is answered from the gateway's record instead of being delivered again.
+An email without a Message-ID of its own gets a fresh one, as over SMTP: only its own send is covered.
+
+Conventions of ``partner_http``: an http(s) URL only, bounded timeouts (``EMAIL_TIMEOUT``), no redirects
+followed, an error answer reported as ``HTTP <status>: <first 200 characters>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from email.utils import make_msgid
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import DNS_NAME
+
+from .partner_http import is_http_url
+
+
+class EmailGatewayError(Exception):
+    """The gateway refused the email or could not be reached; the message says which and why."""
+
+
+def idempotency_key(message: EmailMessage) -> str:
+    """The key the gateway deduplicates on: the email's own ``Message-ID`` header."""
+    for name, value in message.extra_headers.items():
+        if name.lower() == "message-id":
+            return str(value)
+    return ""
+
+
+def payload(message: EmailMessage, message_id: str) -> dict[str, Any]:
+    """The JSON body of one email (Resend's field names); empty fields are left out. Attachments are refused:
+    no message of this project has one, and leaving them out silently would send a different email."""
+    if message.attachments:
+        raise ValueError("the email gateway backend does not send attachments")
+    html = [content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"]
+    headers = {k: str(v) for k, v in message.extra_headers.items() if k.lower() != "message-id"}
+    body = {
+        "from": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "subject": message.subject,
+        "text": message.body,
+        "html": html[0] if html else "",
+        "headers": headers | {"Message-ID": message_id},
+    }
+    return {name: value for name, value in body.items() if value}
+
+
+class EmailBackend(BaseEmailBackend):
+    """Sends each email as one idempotent POST to the gateway; raises :class:`EmailGatewayError` on a non-2xx
+    answer, a timeout or a connection error (unless ``fail_silently``)."""
+
+    def __init__(
+        self, fail_silently: bool = False, url: str | None = None, api_key: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(fail_silently=fail_silently, **kwargs)
+        self.url = url or settings.EMAIL_GATEWAY_URL
+        self.api_key = api_key or settings.EMAIL_GATEWAY_API_KEY
+        if not is_http_url(self.url):
+            raise ImproperlyConfigured(f"EMAIL_GATEWAY_URL {self.url!r} is not an http/https URL")
+        if not self.api_key:
+            raise ImproperlyConfigured("EMAIL_GATEWAY_API_KEY is empty")
+        self.client: httpx.Client | None = None
+
+    def open(self) -> bool:
+        """Open the HTTP client (one connection pool for a batch); True if this call opened it."""
+        if self.client is not None:
+            return False
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(settings.EMAIL_TIMEOUT),
+            follow_redirects=False,
+            headers={"Authorization": f"Bearer {self.api_key}"},
+        )
+        return True
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        """Send each email in one POST; return how many the gateway accepted."""
+        opened = self.open()
+        sent = 0
+        try:
+            for message in email_messages:
+                if message.recipients():
+                    self._send(message)
+                    sent += 1
+        except EmailGatewayError:
+            if not self.fail_silently:
+                raise
+        finally:
+            if opened:
+                self.close()
+        return sent
+
+    def _send(self, message: EmailMessage) -> None:
+        assert self.client is not None  # noqa: S101 - opened by send_messages
+        message_id = idempotency_key(message) or make_msgid(domain=DNS_NAME)
+        try:
+            response = self.client.post(
+                self.url, json=payload(message, message_id), headers={"Idempotency-Key": message_id}
+            )
+        except httpx.HTTPError as exc:
+            raise EmailGatewayError(f"{type(exc).__name__}: {exc}") from exc
+        if not response.is_success:
+            raise EmailGatewayError(f"HTTP {response.status_code}: {response.text[:200]}")
