@@ -63,6 +63,12 @@ GATE_CACHE = Counter(
 )
 DRILL_VERDICTS = Counter("airline_drill_verdicts_total", "Delay drill runs judged, by verdict.", ["verdict"])
 
+# Series that exist at 0 from the start: increase() counts a first failed drill, and the hit ratio has both terms.
+for _verdict in ("passed", "needs_action", "failed"):
+    DRILL_VERDICTS.labels(_verdict)
+for _result in ("hit", "miss"):
+    GATE_CACHE.labels(_result)
+
 
 @contextmanager
 def handling(subscriber: str, created_at_epoch: float) -> Iterator[None]:
