@@ -11,7 +11,7 @@ middleware stack), ``--runs`` times after one warm-up, and prints the median and
 and the database collector alone. The baseline, measured in the same run: the same URL refused (403, a client
 outside the allowed networks: routing, middleware and the access check, no metrics). The target is 50 ms per
 scrape (issue 19). Writes the last scrape to var/bench/metrics/scrape.txt and prints an excerpt.
-``--scrape-only`` times the scrape again on the network the last run left (its counters start from zero).
+``--scrape-only`` times the scrape again on the network and the metric files the last run left.
 """
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ def main() -> None:
     parser.add_argument("--scrape-only", action="store_true", help="time the scrape of the network a run left")
     args = parser.parse_args()
 
-    shutil.rmtree(METRICS_DIR, ignore_errors=True)
-    METRICS_DIR.mkdir(parents=True)
+    if not args.scrape_only:
+        shutil.rmtree(METRICS_DIR, ignore_errors=True)
+    METRICS_DIR.mkdir(parents=True, exist_ok=True)
     setup_django(fresh=not args.scrape_only, PROMETHEUS_MULTIPROC_DIR=str(METRICS_DIR), DJANGO_LOG_LEVEL="WARNING")
     import redis
     from django.conf import settings
