@@ -12,7 +12,7 @@ export AIRLINE_SHARED_DIR
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/airline} \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
 
-.PHONY: run test install lint format audit services browser demo clean
+.PHONY: run test install lint format audit services browser promtool demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,19 +35,27 @@ demo: install
 	$(BIN)/python manage.py install_drills --enable
 	$(BIN)/python manage.py create_demo_operator
 
+# Every process of the Procfile writes its metrics here; emptied at each start (prometheus-client's multi-process mode).
+METRICS_DIR := $(abspath var/prometheus)
+
 run: demo
 	@echo ""
 	@echo "  Operations control:  http://127.0.0.1:$(PORT)/admin/   (login printed above)"
 	@echo "  Gate API:            http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  Metrics:             http://127.0.0.1:$(PORT)/metrics"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
-	$(DEMO_ENV) PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	rm -rf $(METRICS_DIR) && mkdir -p $(METRICS_DIR)
+	$(DEMO_ENV) PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 services:
 	@scripts/check_services.sh
 
 browser:
 	@scripts/ensure_chromium.sh
+
+promtool:
+	@scripts/ensure_promtool.sh
 
 # Known vulnerabilities in what we deploy (scripts/audit.sh says how).
 audit: install
@@ -63,7 +71,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install services browser lint
+test: install services browser promtool lint
 	@scripts/audit.sh --unreachable-ok
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 

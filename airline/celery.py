@@ -4,7 +4,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import task_prerun, worker_process_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "airline.settings")
 
@@ -23,3 +23,11 @@ def drop_unusable_connections(**kwargs: Any) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@worker_process_shutdown.connect
+def forget_metrics_of_exiting_process(pid: int, **kwargs: Any) -> None:
+    """A prefork child is exiting: its live-gauge metric files go with it (prometheus-client's multi-process mode)."""
+    from observability.metrics import mark_process_dead
+
+    mark_process_dead(pid)

@@ -7,6 +7,7 @@ every variable.
 """
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before the API's own answers (413, 500), so web clients read them
+    "observability.middleware.APIMetricsMiddleware",  # times the API's whole answer, its own refusals included
     "airline.api_middleware.APIMiddleware",  # /api/: correlation id, body limit, 500s in the API's error shape
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -359,6 +361,16 @@ PASSENGER_MESSAGE_LEASE_SECONDS = env.float("PASSENGER_MESSAGE_LEASE_SECONDS", d
 PASSENGER_SWEEP_GRACE_SECONDS = env.float("PASSENGER_SWEEP_GRACE_SECONDS", default=120.0)
 # A message whose worker died this many times while sending it is poison: dead, not claimed again.
 PASSENGER_MAX_ATTEMPTS = env.int("PASSENGER_MAX_ATTEMPTS", default=5)
+
+# --- Metrics (observability/, docs/operations.md §4) --------------------------
+# GET /metrics answers a client presenting `Authorization: Bearer METRICS_TOKEN`, or connecting from one of
+# METRICS_ALLOWED_NETWORKS (comma-separated CIDRs; this host only by default); anyone else gets 401 or 403.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network, strict=False)
+    for network in env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+    if network
+]
 
 # --- Delay drills -----------------------------------------------------------
 # Whether scheduled delay drills may run here: a drill delays real flights through the real fan-out (its

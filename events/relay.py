@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from observability import metrics
+
 from . import leasing
 from .dispatch import dispatch
 from .models import Delivery
@@ -43,6 +45,7 @@ def relay_once() -> RelayReport:
         Delivery.objects.filter(due).only("id", "queue").order_by("created_at")[: settings.EVENTS_RELAY_BATCH]
     )
     dispatched = dispatch(deliveries) if deliveries else 0
+    metrics.relay_swept((d.queue for d in deliveries[:dispatched]), buried)  # dispatch sends in order
     if dispatched or buried:
         logger.info("relay: %d dispatched, %d buried", dispatched, buried)
     return RelayReport(dispatched=dispatched, buried=buried)

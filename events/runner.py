@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from observability import metrics
+
 from . import leasing, registry
 from .backoff import retry_wait
 from .contracts import InvalidPayload, decode
@@ -56,7 +58,7 @@ def run_delivery(delivery_id: int, *, task_id: str = "") -> str:
     with correlation(event.root_id), leasing.LeaseKeeper(work, token, lease_seconds=lease_seconds):
         logger.info("%s handling %s %s (attempt %d)", delivery.subscriber, event.type, event.id, delivery.attempts)
         try:
-            with transaction.atomic():
+            with metrics.handling(delivery.subscriber, delivery.created_at.timestamp()), transaction.atomic():
                 result = call_handler(event, delivery.subscriber)
                 if not leasing.finish(work, token, DeliveryStatus.DONE, result=result):
                     raise _LeaseLost

@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from airline.api_base import PublicAPIView
 from airline.api_errors import ALLOW, ANY_REQUEST, RETRY_AFTER, Documented, error_responses
 from airline.throttling import ClientRateThrottle, admit_and_get, uncount
+from observability import metrics
 
 from . import gate_cache
 from .designators import FlightRef, InvalidDesignator, parse_designator, parse_service_date
@@ -149,6 +150,7 @@ class FlightView(PublicAPIView):
             allowed, entry = admit_and_get(request, gate_cache.key_for_ref(ref))
         except RedisError:  # the cache is down: the DRF path answers from the database
             return None
+        metrics.GATE_CACHE.labels("miss" if entry is None else "hit").inc()
         if entry is None:
             return None
         response = cached_response(request, entry[self.representation])

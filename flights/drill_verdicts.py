@@ -24,6 +24,7 @@ from django.db import transaction
 from events.leasing import OPEN
 from events.models import Delivery
 from events.types import EventType
+from observability import metrics
 from operations.open_duties import OpenDuties, open_duties
 
 from .models import DrillRun, DrillVerdict, Flight
@@ -100,6 +101,7 @@ def judge(run: DrillRun, now: dt.datetime) -> str:
         if updated and run.restore:
             restore(run)
     if updated:
+        metrics.DRILL_VERDICTS.labels(verdict).inc()
         logger.log(logging.INFO if verdict == DrillVerdict.PASSED else logging.WARNING,
                    "drill %s (slot %s) %s %s", run.name, run.slot, verdict, reason)  # fmt: skip
     return verdict

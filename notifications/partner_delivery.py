@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from events import leasing
+from observability import metrics
 
 from . import sandbox
 from .models import PartnerMessage, PartnerMessageAttempt, PartnerMessageStatus
@@ -68,6 +69,7 @@ def send(message_id: uuid.UUID | str) -> SendResult:
         error=result.error,
     )
     verdict = verdict_for(result.status_code) if drill or is_http_url(partner.endpoint) else Verdict.REFUSED
+    metrics.partner_attempted(partner.code, verdict.value, drill=drill)
     retry_in: float | None = None
     status: str | None
     if verdict is Verdict.RETRY:

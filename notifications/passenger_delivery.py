@@ -20,6 +20,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 
 from events import leasing
+from observability import metrics
 
 from . import sms
 from .models import Channel, PassengerMessage, PassengerMessageStatus
@@ -114,6 +115,7 @@ def _send_one(
     else:
         message.status, message.last_error = PassengerMessageStatus.DONE, ""
     leasing.finish(PassengerMessage.objects.filter(id=message.id), token, message.status, error=message.last_error)
+    metrics.PASSENGER_MESSAGES.labels(message.channel, message.status).inc()
 
 
 def due_for_sweep() -> list[int]:

@@ -21,7 +21,7 @@ from rights.duties import DutyKind, DutyStatus
 
 from .drill_rows import without_drills
 from .models import Duty
-from .selectors import business_statuses
+from .selectors import business_statuses, open_duty_counts
 
 
 @dataclass(frozen=True)
@@ -101,19 +101,13 @@ def todays_disruptions() -> list[dict[str, Any]]:
 
 def duties_by_kind() -> list[KindCount]:
     """Open and overdue duties of every kind, across all real disruptions (one aggregate query)."""
-    counts = {
-        row["kind"]: row
-        for row in without_drills(Duty.objects.filter(status=DutyStatus.OPEN))
-        .values("kind")
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=clock.now())))
-        .order_by()
-    }
+    counts = open_duty_counts()
     duties = reverse("admin:operations_duty_changelist") + "?status__exact=open&kind__exact="
     return [
         KindCount(
             kind=kind.value.replace("_", " "),
-            open=counts.get(kind.value, {}).get("open", 0),
-            overdue=counts.get(kind.value, {}).get("overdue", 0),
+            open=counts[kind].open,
+            overdue=counts[kind].overdue,
             open_url=duties + kind.value,
             overdue_url=f"{duties}{kind.value}&overdue=yes",
         )

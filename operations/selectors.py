@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from airline import clock
 from events.leasing import OPEN
 from events.models import Delivery
 from flights.models import Airport
@@ -21,6 +22,7 @@ from passengers.selectors import next_segments_after
 from rebooking.models import Reaccommodation
 from rights.duties import BusinessStatus, DutyKind, DutyStatus, business_status
 
+from .drill_rows import without_drills
 from .models import Duty
 
 OBSERVER = "duties"
@@ -77,6 +79,26 @@ def business_statuses(root_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Business
             status = BusinessStatus.IN_PROGRESS
         statuses[root] = status
     return statuses
+
+
+@dataclass(frozen=True)
+class OpenCount:
+    """Duties of one kind open, and how many of them are past due."""
+
+    open: int
+    overdue: int
+
+
+def open_duty_counts() -> dict[DutyKind, OpenCount]:
+    """Open and overdue duties of every kind, across all real disruptions (drills' left out; one aggregate query)."""
+    rows = (
+        without_drills(Duty.objects.filter(status=DutyStatus.OPEN))
+        .values("kind")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=clock.now())))
+        .order_by()
+    )
+    counts = {row["kind"]: OpenCount(open=row["open"], overdue=row["overdue"]) for row in rows}
+    return {kind: counts.get(kind.value, OpenCount(open=0, overdue=0)) for kind in DutyKind}
 
 
 @dataclass(frozen=True)
