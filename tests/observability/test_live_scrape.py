@@ -57,7 +57,7 @@ def web(tmp_path: Path, metrics_dir: Path) -> Iterator[str]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: _answers(url), timeout=30, what="gunicorn to answer")
+        wait_for(lambda: _answers(url), timeout=90, what="gunicorn to answer")
         yield url
     finally:
         process.terminate()
