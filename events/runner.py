@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from observability import outbox_spans
+
 from . import leasing, registry
 from .backoff import retry_wait
 from .contracts import InvalidPayload, decode
@@ -53,7 +55,11 @@ def run_delivery(delivery_id: int, *, task_id: str = "") -> str:
         return "skipped"
     delivery = Delivery.objects.select_related("event").get(id=delivery_id)
     event = delivery.event
-    with correlation(event.root_id), leasing.LeaseKeeper(work, token, lease_seconds=lease_seconds):
+    with (
+        correlation(event.root_id),
+        leasing.LeaseKeeper(work, token, lease_seconds=lease_seconds),
+        outbox_spans.delivery_run(delivery, event),
+    ):
         logger.info("%s handling %s %s (attempt %d)", delivery.subscriber, event.type, event.id, delivery.attempts)
         try:
             with transaction.atomic():
