@@ -92,6 +92,14 @@ class BeatProcess(CeleryProcess):
         super().__init__(["beat"], log_path, ready=b"beat: Starting...", **env)
 
 
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """``manage.py ARGS`` as its own process on the test database (``env`` on top: a broker, tracing)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=child_env(**env), capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+
 def wait_for(predicate: Callable[[], object], *, timeout: float, what: str, interval: float = 0.1) -> None:
     """Poll ``predicate`` until it is truthy; fail the test after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
