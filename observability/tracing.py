@@ -41,7 +41,7 @@ def configure(service: str, environ: Mapping[str, str] = os.environ) -> bool:
     """Install the SDK's tracer provider and the instrumentations (Django, Celery, psycopg, Redis, httpx) if
     ``environ`` asks for traces; return whether tracing is on. ``service`` is the default ``service.name``
     (``OTEL_SERVICE_NAME`` overrides it). Calling it again changes nothing."""
-    if "provider" in _state:
+    if is_on():
         return True
     if not enabled(environ):
         return False
@@ -63,6 +63,11 @@ def configure(service: str, environ: Mapping[str, str] = os.environ) -> bool:
     return True
 
 
+def is_on() -> bool:
+    """Whether :func:`configure` started tracing in this process."""
+    return "provider" in _state
+
+
 def shutdown() -> None:
     """Export what is still buffered and stop (a Celery pool process about to exit: its ``atexit`` may not run)."""
     provider = _state.pop("provider", None)
@@ -74,7 +79,7 @@ def shutdown() -> None:
 def command_span(argv: Sequence[str]) -> Iterator[None]:
     """A root span around one ``manage.py`` command (no instrumentation makes one), so a disruption recorded
     with ``disrupt`` starts its trace there; nothing when tracing is off."""
-    if "provider" not in _state or len(argv) < 2:
+    if not is_on() or len(argv) < 2:
         yield
         return
     from opentelemetry import trace
