@@ -395,3 +395,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Tracing ----------------------------------------------------------------
+# OpenTelemetry is configured by its own OTEL_* variables (observability.tracing; docs/operations.md). The
+# disruption page links its trace id to the tracing backend with this template, e.g.
+# https://tempo.example/trace/{trace_id}; shown as text when empty.
+TRACE_URL_TEMPLATE = env.str("TRACE_URL_TEMPLATE", default="")
+if TRACE_URL_TEMPLATE and "{trace_id}" not in TRACE_URL_TEMPLATE:
+    raise ImproperlyConfigured("TRACE_URL_TEMPLATE must contain {trace_id}")
