@@ -24,4 +24,5 @@ def trace_of(traceparent: str) -> TraceReference | None:
         return None
     trace_id = match["trace_id"]
     template = settings.TRACE_URL_TEMPLATE
-    return TraceReference(trace_id=trace_id, url=template.format(trace_id=trace_id) if template else "")
+    # Not str.format: a Grafana Explore URL carries JSON braces of its own.
+    return TraceReference(trace_id=trace_id, url=template.replace("{trace_id}", trace_id))

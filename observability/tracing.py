@@ -1,12 +1,13 @@
 """OpenTelemetry tracing for every process, switched on by the standard ``OTEL_*`` environment variables.
 
 Off unless ``OTEL_TRACES_EXPORTER`` names an exporter or an OTLP endpoint is set (``OTEL_EXPORTER_OTLP_ENDPOINT``,
-``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``); ``OTEL_SDK_DISABLED=true`` wins over both. While off, nothing is imported
-beyond this module and the API's no-op tracer answers every span: no SDK, no exporter thread, no instrumentation.
+``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``); ``OTEL_SDK_DISABLED=true`` wins over both. While off, the API's no-op
+tracer answers every span: the SDK's tracing, the exporters and the instrumentations are never imported.
 
 Each process starts it where its instrumentations' docs say: the web in ``airline.wsgi`` (gunicorn loads it in
 each worker after the fork), commands in ``manage.py``, Celery in each pool process (``worker_process_init``),
-never in the prefork parent, whose exporter thread the fork would not carry over.
+never in the prefork parent, whose exporter thread the fork would not carry over. (Celery's ``solo`` and
+``threads`` pools send no ``worker_process_init``: they run untraced.)
 """
 
 from __future__ import annotations

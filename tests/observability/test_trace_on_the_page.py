@@ -39,10 +39,20 @@ def test_the_trace_id_is_text_without_a_template(admin_client: Client, settings:
 
 
 @pytest.mark.django_db
-def test_the_trace_id_links_to_the_backend_with_a_template(admin_client: Client, settings: Any) -> None:
-    settings.TRACE_URL_TEMPLATE = "https://tempo.example/trace/{trace_id}"
+@pytest.mark.parametrize(
+    ("template", "href"),
+    [
+        ("https://jaeger.example/trace/{trace_id}", f"https://jaeger.example/trace/{TRACE_ID}"),
+        ('https://grafana.example/explore?left={"queries":[{"query":"{trace_id}"}]}',
+         f"https://grafana.example/explore?left={{&quot;queries&quot;:[{{&quot;query&quot;:&quot;{TRACE_ID}&quot;}}]}}"),
+    ],
+)  # fmt: skip
+def test_the_trace_id_links_to_the_backend_with_a_template(
+    admin_client: Client, settings: Any, template: str, href: str
+) -> None:
+    settings.TRACE_URL_TEMPLATE = template
     cell = _trace_cell(admin_client, _traced_delay(TRACEPARENT))
-    assert f'href="https://tempo.example/trace/{TRACE_ID}"' in cell and f">{TRACE_ID}</a>" in cell
+    assert f'href="{href}"' in cell and f">{TRACE_ID}</a>" in cell
 
 
 @pytest.mark.django_db
