@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from airline.rabbitmq import rabbitmq_vhost
 from tests.support.brokers import RABBITMQ_URL, Outage, use_broker
 from tests.support.browser import CHROMIUM_ARGS
 from tests.support.clock import WORLD_START, WorldClock
-from tests.support.processes import wait_for
+from tests.support.processes import free_port, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +58,7 @@ def broker_outage(broker: str, tmp_path: Path) -> Iterator[Outage]:
         return
     binary = shutil.which("redis-server")
     assert binary, "redis-server is needed for the broker-outage test"
-    port = _free_port()
+    port = free_port()
     state: dict[str, subprocess.Popen] = {}
 
     def start() -> None:
@@ -75,12 +74,6 @@ def broker_outage(broker: str, tmp_path: Path) -> Iterator[Outage]:
     if "p" in state:
         state["p"].terminate()
         state["p"].wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _pings(client: redis.Redis) -> bool:
