@@ -12,7 +12,7 @@ export AIRLINE_SHARED_DIR
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/airline} \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
 
-.PHONY: run test install lint format audit services browser promtool demo clean
+.PHONY: run test install lint format audit services browser promtool demo clean flower
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ run: demo
 	@echo ""
 	rm -rf $(METRICS_DIR) && mkdir -p $(METRICS_DIR)
 	$(DEMO_ENV) PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+# Flower: the Celery worker pools (workers, tasks, rates, pool controls), not the business flows (docs/operations.md).
+# It switches the workers' task events on itself (its enable_events option, on by default).
+FLOWER_PORT ?= 5555
+flower: install
+	$(BIN)/celery -A airline flower --address=127.0.0.1 --port=$(FLOWER_PORT)
 
 services:
 	@scripts/check_services.sh

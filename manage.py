@@ -6,11 +6,15 @@ import sys
 
 
 def main() -> None:
-    """Run administrative tasks."""
+    """Run administrative tasks (in a trace of their own when the OTEL_* variables ask for traces)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "airline.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from observability import tracing
+
+    tracing.configure("airline-manage")
+    with tracing.command_span(sys.argv):
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

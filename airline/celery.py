@@ -4,7 +4,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import task_prerun, worker_process_shutdown
+from celery.signals import task_prerun, worker_process_init, worker_process_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "airline.settings")
 
@@ -23,6 +23,22 @@ def drop_unusable_connections(**kwargs: Any) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@worker_process_init.connect
+def start_tracing(**kwargs: Any) -> None:
+    """Tracing in each pool process, after the fork (observability.tracing), when the OTEL_* variables ask."""
+    from observability import tracing
+
+    tracing.configure("airline-worker")
+
+
+@worker_process_shutdown.connect
+def stop_tracing(**kwargs: Any) -> None:
+    """Export the spans still buffered before the pool process exits."""
+    from observability import tracing
+
+    tracing.shutdown()
 
 
 @worker_process_shutdown.connect

@@ -388,11 +388,37 @@ CONTRACT_DIR = BASE_DIR / "scenarios" / "contract"
 SHARED_DIR = Path(env.str("AIRLINE_SHARED_DIR", default=str(BASE_DIR.parent / "shared")))
 
 # --- Logging ----------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (python-json-logger) with the flow's correlation id and the trace and
+# span ids, for a log pipeline; plain (the default) is for people reading a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"correlation": {"()": "events.correlation.CorrelationFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [flow %(correlation_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["correlation"]}},
+    "filters": {
+        "correlation": {"()": "events.correlation.CorrelationFilter"},
+        "trace": {"()": "observability.log_context.TraceContextFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [flow %(correlation_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(correlation_id)s %(trace_id)s %(span_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["correlation", "trace"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Tracing ----------------------------------------------------------------
+# OpenTelemetry is configured by its own OTEL_* variables (observability.tracing; docs/operations.md). The
+# disruption page links its trace id to the tracing backend with this template, e.g.
+# https://tempo.example/trace/{trace_id}; shown as text when empty.
+TRACE_URL_TEMPLATE = env.str("TRACE_URL_TEMPLATE", default="")
+if TRACE_URL_TEMPLATE and "{trace_id}" not in TRACE_URL_TEMPLATE:
+    raise ImproperlyConfigured("TRACE_URL_TEMPLATE must contain {trace_id}")

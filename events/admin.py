@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from observability.trace_links import trace_of
 from operations.disruption_page import LIVE_TEMPLATE, live_context
 from operations.disruption_rows import RootFilter
 from operations.drill_rows import DrillsFilter
@@ -112,6 +113,7 @@ class EventAdmin(admin.ModelAdmin):
             "title": f"{event.type} {event.payload.get('flight', '')}",
             "tree": self.tree(event),
             "payload_fields": _payload_fields(event.payload),
+            "trace": trace_of(event.trace_context),
         }
         return TemplateResponse(request, "admin/events/event/disruption.html", context)
 

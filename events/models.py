@@ -27,6 +27,9 @@ class Event(models.Model):
     caused_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="caused")
     root = models.ForeignKey("self", on_delete=models.CASCADE, related_name="flow_events")
     drill = models.BooleanField(default=False, help_text="Injected by a scheduled delay drill.")
+    trace_context = models.CharField(
+        max_length=55, blank=True, help_text="W3C traceparent of the publishing span: deliveries continue its trace."
+    )
 
     class Meta:
         ordering = ["-occurred_at"]

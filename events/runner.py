@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from observability import metrics
+from observability import outbox_spans
 
 from . import leasing, registry
 from .backoff import retry_wait
@@ -55,7 +56,11 @@ def run_delivery(delivery_id: int, *, task_id: str = "") -> str:
         return "skipped"
     delivery = Delivery.objects.select_related("event").get(id=delivery_id)
     event = delivery.event
-    with correlation(event.root_id), leasing.LeaseKeeper(work, token, lease_seconds=lease_seconds):
+    with (
+        correlation(event.root_id),
+        leasing.LeaseKeeper(work, token, lease_seconds=lease_seconds),
+        outbox_spans.delivery_run(delivery, event),
+    ):
         logger.info("%s handling %s %s (attempt %d)", delivery.subscriber, event.type, event.id, delivery.attempts)
         try:
             with metrics.handling(delivery.subscriber, delivery.created_at.timestamp()), transaction.atomic():

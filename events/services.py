@@ -7,6 +7,7 @@ import uuid
 from django.db import connection, transaction
 
 from airline import clock
+from observability import outbox_spans
 
 from . import registry
 from .contracts import EventFacts, EventPayload
@@ -45,6 +46,7 @@ def publish(
         caused_by_id=caused_by.id if caused_by else None,
         root_id=caused_by.root_id if caused_by else event_id,
         drill=drill or bool(caused_by and caused_by.drill),
+        trace_context=outbox_spans.published(event_type, event_id),
     )
     deliveries = Delivery.objects.bulk_create(
         Delivery(event=event, subscriber=s.subscriber, queue=s.queue) for s in registry.subscriptions_for(event_type)

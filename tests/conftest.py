@@ -5,20 +5,23 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.conf import settings
 from playwright.sync_api import Browser, sync_playwright
 
 from airline import clock as project_clock
 from airline.rabbitmq import rabbitmq_vhost
-from tests.support.brokers import RABBITMQ_URL, use_broker
+from tests.support.brokers import RABBITMQ_URL, Outage, use_broker
 from tests.support.browser import CHROMIUM_ARGS
 from tests.support.clock import WORLD_START, WorldClock
+from tests.support.processes import free_port, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +47,40 @@ def broker(request: pytest.FixtureRequest) -> Iterator[str]:
     url = settings.REDIS_URL if request.param == "redis" else request.getfixturevalue("rabbitmq_url")
     with use_broker(url):
         yield url
+
+
+@pytest.fixture
+def broker_outage(broker: str, tmp_path: Path) -> Iterator[Outage]:
+    """Redis: a redis-server of the test's own on another port, started by ``restore()``. RabbitMQ: a port
+    nobody listens on while down, the test run's virtual host once restored."""
+    if not broker.startswith("redis"):
+        yield Outage(down_url="amqp://guest:guest@127.0.0.1:5674//", up_url=broker, restore=lambda: None)
+        return
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is needed for the broker-outage test"
+    port = free_port()
+    state: dict[str, subprocess.Popen] = {}
+
+    def start() -> None:
+        state["p"] = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, cwd=tmp_path,
+        )  # fmt: skip
+        client = redis.Redis(port=port)
+        wait_for(lambda: _pings(client), timeout=10, what="the private redis-server")
+
+    url = f"redis://127.0.0.1:{port}/0"
+    yield Outage(down_url=url, up_url=url, restore=start)
+    if "p" in state:
+        state["p"].terminate()
+        state["p"].wait(timeout=10)
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.ConnectionError:
+        return False
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, expect
 
 from events.models import Event
 from tests.factories import FlightFactory
-from tests.support.browser import logged_in, operator, screenshot
+from tests.support.browser import delay_in_the_console, logged_in, operator, screenshot
 from tests.support.flows import flush_test_redis
 from tests.support.processes import WorkerProcess
 
@@ -26,11 +26,7 @@ def test_an_operator_delays_a_flight_and_sees_its_flow_complete(
     worker = WorkerProcess(tmp_path / "worker.log")
     try:
         page = logged_in(browser, live_server.url, "controller")
-        page.goto(f"{live_server.url}/admin/flights/flight/{flight.pk}/change/")
-        page.click("text=Delay…")
-        page.fill("#id_minutes", "150")
-        page.select_option("#id_reason", "TECH")
-        page.click("#disruption-form input[type=submit]")
+        delay_in_the_console(page, live_server.url, flight.pk, 150)
         event = Event.objects.get(flight=flight)
         expect(page).to_have_url(f"{live_server.url}/admin/events/event/{event.pk}/change/")
         expect(page.locator("text=completed").first).to_be_visible(timeout=30_000)

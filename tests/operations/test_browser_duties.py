@@ -15,7 +15,7 @@ from lodging.models import HotelStay
 from operations.models import Duty
 from passengers.models import Passenger
 from tests.factories import HotelFactory, RoomNightFactory
-from tests.support.browser import logged_in, operator, reload_until, screenshot
+from tests.support.browser import delay_in_the_console, logged_in, operator, reload_until, screenshot
 from tests.support.flows import flush_test_redis
 from tests.support.processes import BeatProcess, WorkerProcess, wait_for
 
@@ -46,11 +46,7 @@ def test_a_controller_acts_on_the_open_duties_until_the_disruption_is_handled(
     beat = BeatProcess(tmp_path / "beat.log")
     try:
         page = logged_in(browser, base, "controller")
-        page.goto(f"{base}/admin/flights/flight/{stranded.pk}/change/")
-        page.click("text=Delay…")
-        page.fill("#id_minutes", "300")
-        page.select_option("#id_reason", "TECH")
-        page.click("#disruption-form input[type=submit]")
+        delay_in_the_console(page, base, stranded.pk, 300)
         root = Event.objects.get(flight=stranded, type="flight.delayed")
         expect(page).to_have_url(f"{base}/admin/events/event/{root.pk}/change/")
         reload_until(page, "business status: needs action", timeout=90)

@@ -9,8 +9,9 @@ messages.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -19,6 +20,15 @@ from airline.celery import app
 
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672")
 """RabbitMQ without a virtual host; make test checks that it answers (scripts/check_services.sh)."""
+
+
+@dataclass
+class Outage:
+    """A broker that is down until ``restore()``: publish to ``down_url`` meanwhile, consume from ``up_url``."""
+
+    down_url: str
+    up_url: str
+    restore: Callable[[], None]
 
 
 def _reconnect() -> None:

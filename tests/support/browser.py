@@ -35,6 +35,15 @@ def logged_in(browser: Browser, base: str, name: str) -> Page:
     return page
 
 
+def delay_in_the_console(page: Page, base: str, flight_pk: int, minutes: int) -> None:
+    """Delay the flight by ``minutes`` (reason TECH) with its page's Delay… form, as a controller does."""
+    page.goto(f"{base}/admin/flights/flight/{flight_pk}/change/")
+    page.click("text=Delay…")
+    page.fill("#id_minutes", str(minutes))
+    page.select_option("#id_reason", "TECH")
+    page.click("#disruption-form input[type=submit]")
+
+
 def screenshot(page: Page, name: str) -> None:
     """The whole page under ``var/screenshots/NAME.png``, for people to look at; fails if it scrolls sideways."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

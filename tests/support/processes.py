@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -90,6 +91,21 @@ class BeatProcess(CeleryProcess):
 
     def __init__(self, log_path: Path, **env: str) -> None:
         super().__init__(["beat"], log_path, ready=b"beat: Starting...", **env)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at 127.0.0.1 (for a server of the test's own)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """``manage.py ARGS`` as its own process on the test database (``env`` on top: a broker, tracing)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=child_env(**env), capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
 
 
 def wait_for(predicate: Callable[[], object], *, timeout: float, what: str, interval: float = 0.1) -> None:
