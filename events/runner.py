@@ -14,8 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from observability import metrics
-from observability import outbox_spans
+from observability import metrics, outbox_spans
 
 from . import leasing, registry
 from .backoff import retry_wait
