@@ -134,14 +134,11 @@ class FlightView(PublicAPIView):
     representation: str
 
     @classmethod
-    def from_cache(cls, request: HttpRequest, designator: str, date: str) -> HttpResponse | None:
-        """The response for a flight in this process's copy of the cache if the client may have it, else None
-        (the DRF path answers). A 304 is not counted against the client's rate, even one over it."""
-        try:
-            ref = parse_ref(designator, date)
-        except APIException:
-            return None
-        entry = gate_cache.cached_here(ref)
+    def from_cache(cls, request: HttpRequest, key: str) -> HttpResponse | None:
+        """The response for the flight cached under ``key`` (``gate_cache.key_for_ref``) from this process's copy
+        of the cache if the client may have it, else None (the DRF path answers). A 304 is not counted against
+        the client's rate, even one over it."""
+        entry = gate_cache.cached_here(key)
         if entry is None:
             return None
         response = cached_response(request, entry[cls.representation])

@@ -88,15 +88,15 @@ def cached(ref: FlightRef) -> Entry | None:
         return None
 
 
-def cached_here(ref: FlightRef) -> Entry | None:
-    """The cached entry of the flight from this process's copy, kept fresh by Redis (no round trip when the copy
-    has it; ``airline.tracked_cache``), or None (also when the cache is unreachable: the caller's fallback
-    reads it again, and logs)."""
+def cached_here(key: str) -> Entry | None:
+    """The entry cached under ``key`` (``key_for_ref``) from this process's copy, kept fresh by Redis (no round
+    trip when the copy has it; ``airline.tracked_cache``), or None (also when the cache is unreachable: the
+    caller's fallback reads it again, and logs)."""
     backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        return cached(ref)
     try:
-        return backend.tracked_get(key_for_ref(ref))
+        if not isinstance(backend, RedisCache):
+            return backend.get(key)
+        return backend.tracked_get(key)
     except RedisError:
         return None
 

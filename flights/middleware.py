@@ -11,16 +11,19 @@ per-request work (ADR 0003). ``CommonMiddleware`` (host validation, ``Content-Le
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
+from rest_framework.exceptions import APIException
 
 from airline.api_middleware import API_PREFIX
 
-from .api import FlightView
+from . import gate_cache
+from .api import FlightView, parse_ref
 
 
 class FlightFastLane:
@@ -39,16 +42,31 @@ class FlightFastLane:
         return self.get_response(request)
 
     def from_cache(self, request: HttpRequest) -> HttpResponseBase | None:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        view_class = getattr(match.func, "view_class", None)
-        if not (isinstance(view_class, type) and issubclass(view_class, FlightView)):
+        target = flight_view(get_urlconf(), request.path_info)
+        if target is None:
             return None
         if self.common.process_request(request) is not None:  # a redirect or a refusal: the full path answers
             return None
-        response = view_class.from_cache(request, **match.kwargs)
+        view_class, key = target
+        response = view_class.from_cache(request, key)
         if response is None:
             return None
         return self.common.process_response(request, self.xframe.process_response(request, response))
+
+
+@functools.lru_cache(maxsize=8192)
+def flight_view(urlconf: str | None, path: str) -> tuple[type[FlightView], str] | None:
+    """The ``FlightView`` answering ``path`` and the cache key of its flight, or None (another URL, or a malformed
+    reference: the full path answers). Resolved once per path: the resolver and the parsing cost a hit about as
+    much as the rest of its work."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    view_class = getattr(match.func, "view_class", None)
+    if not (isinstance(view_class, type) and issubclass(view_class, FlightView)):
+        return None
+    try:
+        return view_class, gate_cache.key_for_ref(parse_ref(**match.kwargs))
+    except APIException:
+        return None

@@ -123,7 +123,7 @@ def test_a_hit_has_the_headers_of_the_full_path(api: Client, booked: BookedFligh
     miss = api.get(booked.gate_url, headers={"Origin": "https://app.example"})
     hit = api.get(booked.gate_url, headers={"Origin": "https://app.example"})
 
-    assert gate_cache.cached_here(booked.flight.ref) is not None
+    assert gate_cache.cached_here(gate_cache.key_for_flight(booked.flight)) is not None
     assert hit.content == miss.content
     # DRF's Allow is the one header the full path adds (it always did: hits were answered before DRF already).
     assert _headers(hit) == _headers(miss) - {("Allow", "GET, HEAD")}
