@@ -5,8 +5,9 @@ round trip itself with redis-py 8, and takes a connection from the pool and give
 readiness check and bookkeeping, a third of a command's cost); and its ``incr`` is two round trips
 (EXISTS, then INCRBY) that can recreate a key without expiry if it expires in between. This backend keeps
 one single-connection ``redis.Redis`` per thread (and process) and increments in one atomic round trip,
-Django's contract unchanged. ``count_and_get`` counts a request and reads an entry in a single round trip,
-for the API's fast path (``airline.throttling``).
+Django's contract unchanged. Two operations more, for the API's fast path: ``tracked_get`` reads from this
+thread's copy of Redis values kept fresh by Redis (``airline.tracked_cache``), and ``add_to_counter`` adds a
+batch of requests to a throttle counter in one round trip (``airline.throttling``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ import os
 import threading
 from typing import Any
 
+import redis
 from django.core.cache.backends import redis as django_redis
 from redis.exceptions import NoScriptError
+
+from airline.tracked_cache import TrackedCache
 
 
 class _Script:
@@ -36,10 +40,9 @@ class _Script:
 
 # INCRBY only when the key exists (nil otherwise).
 _INCR_EXISTING = _Script("if redis.call('exists',KEYS[1])==1 then return redis.call('incrby',KEYS[1],ARGV[1]) end")
-# INCR a counter, giving it its expiry when it is new, and GET another key.
-_COUNT_AND_GET = _Script(
-    "local n=redis.call('incr',KEYS[1]) if n==1 then redis.call('expire',KEYS[1],ARGV[1]) end "
-    "return {n,redis.call('get',KEYS[2])}"
+# INCRBY a counter, giving it its expiry when it has none yet (a new counter).
+_ADD_TO_COUNTER = _Script(
+    "local n=redis.call('incrby',KEYS[1],ARGV[1]) redis.call('expire',KEYS[1],ARGV[2],'NX') return n"
 )
 
 
@@ -60,15 +63,24 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             clients[(os.getpid(), id(pool))] = client
         return client
 
+    def tracked(self) -> TrackedCache:
+        """This thread's (and process's) copy of values read from the first server, kept fresh by Redis."""
+        copies = self._local.__dict__.setdefault("tracked", {})
+        copy = copies.get(os.getpid())
+        if copy is None:
+            options = {name: value for name, value in self._pool_options.items() if name != "parser_class"}
+            pool = redis.ConnectionPool.from_url(self._servers[0], protocol=3, **options)
+            copy = copies[os.getpid()] = TrackedCache(pool, self._serializer.loads)
+        return copy
+
     def incr(self, key: str, delta: int) -> int:
         value = _INCR_EXISTING(self.get_client(key, write=True), (key,), delta)
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return value
 
-    def count_and_get(self, counter_key: str, timeout: int, key: str) -> tuple[int, Any]:
-        count, value = _COUNT_AND_GET(self.get_client(key, write=True), (counter_key, key), timeout)
-        return count, None if value is None else self._serializer.loads(value)
+    def add_to_counter(self, key: str, amount: int, timeout: int) -> int:
+        return _ADD_TO_COUNTER(self.get_client(key, write=True), (key,), amount, timeout)
 
 
 class RedisCache(django_redis.RedisCache):
@@ -78,7 +90,12 @@ class RedisCache(django_redis.RedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
-    def count_and_get(self, counter_key: str, timeout: int, key: str) -> tuple[int, Any]:
-        """Add one to the counter ``counter_key`` (a new counter expires after ``timeout`` seconds) and get
-        ``key``, in one round trip: the count, and the value (None when missing)."""
-        return self._cache.count_and_get(self.make_key(counter_key), timeout, self.make_key(key))
+    def tracked_get(self, key: str) -> Any:
+        """The value of ``key`` from this thread's copy kept fresh by Redis (``airline.tracked_cache``): no round
+        trip unless the copy lacks it; None when missing. Raises ``RedisError`` when Redis is unreachable."""
+        return self._cache.tracked().get(self.make_key(key))
+
+    def add_to_counter(self, key: str, amount: int, timeout: int) -> int:
+        """Add ``amount`` (may be negative) to the counter ``key``, which expires ``timeout`` seconds after it
+        was created, in one round trip: the new total."""
+        return self._cache.add_to_counter(self.make_key(key), amount, timeout)

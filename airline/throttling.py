@@ -2,12 +2,15 @@
 per anything else a subclass names (``ident``): the booking endpoints count per booking.
 
 Each count a request made is remembered on it, so a request is counted once per counter however many
-paths it takes, and ``uncount`` can give its counts back (a 304 costs the client nothing)."""
+paths it takes, and ``uncount`` can give its counts back (a 304 costs the client nothing). The API's fast
+path (``admit``) counts in this process and sends its counts to Redis in batches (``_LocalCounts``), so most
+of its requests make no round trip; DRF views count each request in Redis."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from typing import Any
 
 from django.core.cache import cache, caches
@@ -22,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Where a request's counts are kept on it: {counter key: count}.
 _COUNTS = "throttle_counts"
+# ...and which of them are kept in this process's batches: {counter key}.
+_LOCAL = "throttle_local"
 
 
 class ClientRateThrottle(SimpleRateThrottle):
@@ -34,6 +39,7 @@ class ClientRateThrottle(SimpleRateThrottle):
     """
 
     scope = "anon"
+    window: tuple[int, int]  # (duration, index) of the current window, set by counter_key
 
     def get_rate(self) -> str | None:
         # Read when the throttle is built, not when the class is (as DRF does), so settings changes apply.
@@ -76,6 +82,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         """The cache key counting ``ident``'s requests in the current window; sets ``wait`` to its end."""
         now = self.timer()
         window = int(now // self.duration)
+        self.window = (self.duration, window)
         self.retry_after = max(1.0, (window + 1) * self.duration - now)
         return f"throttle:{self.scope}:{ident}:{window}"
 
@@ -91,32 +98,85 @@ class ClientRateThrottle(SimpleRateThrottle):
         return self.retry_after
 
 
-def admit_and_get(request: HttpRequest, key: str) -> tuple[bool, Any]:
-    """Count ``request`` against its client's rate and read the cache entry ``key``, in one round trip on the
-    project's Redis backend: whether the client may have an answer, and the entry (None when missing).
+# How many of a client's requests one process may count before adding them to the shared counter in Redis: a
+# client over its rate by up to (processes - 1) x (LOCAL_BATCH - 1) requests per window can go unnoticed.
+LOCAL_BATCH = 10
 
-    The count stays on the request: the throttle of a DRF view handling it next does not count it again.
+
+class _LocalCounts:
+    """This process's counts of the current window, added to the shared counters in Redis in batches.
+
+    A client's requests are counted here and sent to its counter (``INCRBY``, one round trip) every
+    ``LOCAL_BATCH`` of them, and on every request once the last total Redis returned plus this process's
+    unsent ones come within ``LOCAL_BATCH`` of the limit: near its limit a client's every request is counted
+    in Redis, so only other processes' unsent requests (fewer than ``LOCAL_BATCH`` each) can be missing from
+    the total a decision reads.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._window: tuple[int, int] | None = None
+        self._counts: dict[str, list[int]] = {}  # counter key: [total Redis last returned, requests not sent]
+
+    def count(self, throttle: ClientRateThrottle, key: str) -> int:
+        """Count one request on ``key`` (``throttle``'s current window): this process's estimate of the total.
+
+        Raises ``RedisError`` when the batch is due and Redis is unreachable (the request stays counted here).
+        """
+        with self._lock:
+            if self._window != throttle.window:  # the windows before are over: their counts are of no use
+                self._counts.clear()
+                self._window = throttle.window
+            # By the backend's full key: a counter of another cache namespace (KEY_PREFIX) is another counter.
+            count = self._counts.setdefault(caches["default"].make_key(key), [0, 0])
+            count[1] += 1
+            if count[1] >= LOCAL_BATCH or count[0] + count[1] + LOCAL_BATCH > throttle.num_requests:
+                count[0], count[1] = _add(key, count[1], throttle.counter_timeout), 0
+            return count[0] + count[1]
+
+    def give_back(self, key: str) -> None:
+        """Uncount one request counted on ``key`` (sent with the next batch; nothing once the window is over)."""
+        with self._lock:
+            count = self._counts.get(caches["default"].make_key(key))
+            if count is not None:
+                count[1] -= 1
+
+
+_local_counts = _LocalCounts()
+
+
+def admit(request: HttpRequest) -> bool:
+    """Count ``request`` against its client's rate, in batches (``_LocalCounts``): whether it may have an answer.
+
+    The count stays on the request: the throttle of a DRF view handling it next does not count it again. With
+    the cache unreachable the limit fails open, as ``ClientRateThrottle`` does.
     """
     throttle = ClientRateThrottle()
     if throttle.rate is None:
-        return True, cache.get(key)
-    counter, backend = throttle.counter_key(throttle.get_ident(request)), caches["default"]
-    if isinstance(backend, RedisCache):
-        count, value = backend.count_and_get(counter, throttle.counter_timeout, key)
-    else:
-        count, value = _increment(counter, throttle.counter_timeout), backend.get(key)
-    _counts(request)[counter] = count
-    return throttle.allows(count), value
+        return True
+    key = throttle.counter_key(throttle.get_ident(request))
+    try:
+        count = _local_counts.count(throttle, key)
+    except RedisError as exc:
+        logger.warning("rate limit not applied, the cache is unreachable: %s", exc)
+        return True
+    _counts(request)[key] = count
+    _counted_locally(request).add(key)
+    return throttle.allows(count)
 
 
 def uncount(request: HttpRequest) -> None:
     """Give back every count ``request`` made: it is not held against anyone's rate (a 304, say)."""
-    counts = _counts(request)
+    counts, local = _counts(request), _counted_locally(request)
     for key in counts:
+        if key in local:
+            _local_counts.give_back(key)
+            continue
         # ValueError: the window is over (its counter expired); RedisError: the cache is down. Nothing to give back.
         with contextlib.suppress(ValueError, RedisError):
             cache.decr(key)
     counts.clear()
+    local.clear()
 
 
 def _counts(request: HttpRequest) -> dict[str, int]:
@@ -128,11 +188,28 @@ def _counts(request: HttpRequest) -> dict[str, int]:
     return counts
 
 
+def _counted_locally(request: HttpRequest) -> set[str]:
+    """The counter keys of ``request``'s counts kept in this process's batches (``_LocalCounts``)."""
+    local: set[str] | None = getattr(request, _LOCAL, None)
+    if local is None:
+        local = set()
+        setattr(request, _LOCAL, local)
+    return local
+
+
 def _increment(key: str, timeout: int) -> int:
     """Add one to the counter ``key``, creating it (expiring after ``timeout`` seconds) if needed."""
+    return _add(key, 1, timeout)
+
+
+def _add(key: str, amount: int, timeout: int) -> int:
+    """Add ``amount`` to the counter ``key``, creating it (expiring after ``timeout`` seconds) if needed: the total."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return backend.add_to_counter(key, amount, timeout)
     try:
-        return cache.incr(key)
+        return cache.incr(key, amount)
     except ValueError:  # the window's first request
-        if cache.add(key, 1, timeout=timeout):
-            return 1
-        return cache.incr(key)
+        if cache.add(key, amount, timeout=timeout):
+            return amount
+        return cache.incr(key, amount)

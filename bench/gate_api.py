@@ -1,19 +1,21 @@
 """Gate API throughput and latency against a constant-body DRF view, under gunicorn, PostgreSQL and Redis.
 
     .venv/bin/python bench/gate_api.py [--scenario PATH | --no-load] [--duration 10] [--rounds 3]
-                                       [--connections 16] [--workers 2]
+                                       [--connections 16 64] [--workers 2]
 
 Loads the scenario's flights (``load_scenario --replace``; ``--no-load`` keeps those already there) into
 BENCH_DATABASE_URL (default ``airline_bench_api``), uses Redis BENCH_REDIS_URL (default db 12) as the
-cache, serves the project with gunicorn (sync workers, 2 as in the Procfile; settings
-``bench.api_settings``, which adds the baseline views under ``/bench/``) and drives it with wrk, rotating
-over every flight's gate URL. Throttling stays on, with a rate no run reaches. Prints, at N connections:
+cache, and serves, each with gunicorn (sync workers, 2 as in the Procfile):
 
-- warm: the gate API (every flight cached) and three baselines returning a gate body as a constant: a DRF
-  view as the project configures DRF (throttled like the gate API), the same unthrottled (no cache round
-  trip at all), and a plain Django view making one cache read (the floor of anything that must ask the
-  cache); in alternating rounds: requests/s, p50, p99 and the workers' CPU per request of each run, and
-  the ratios of the medians;
+- the project (its settings, every middleware), throttling on with a rate no run reaches;
+- the baseline (issue 20): a DRF ``APIView`` returning a gate body as a constant, with no authentication,
+  permissions or throttling, behind ``SecurityMiddleware`` and ``CommonMiddleware`` only
+  (``bench.api_settings``).
+
+At each connection count, wrk (one thread) drives them in alternating rounds, the gate API rotating over
+every flight's gate URL. Prints each run (requests/s, p50, p99, the workers' CPU per request), the median of
+the rounds with the spread of requests/s, and the ratio of the medians; then:
+
 - cold pass: the first request for each flight after the cache was flushed, one at a time;
 - always cold: the gate API with nothing ever cached (FLIGHT_CACHE_TTL_SECONDS=0), the miss path's ceiling.
 """
@@ -91,11 +93,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(port: int, workers: int, nice: int = 0, **extra: str) -> subprocess.Popen:
-    """gunicorn with sync workers on ``port``, as its own process group (at ``nice`` priority); returns once it
-    answers."""
-    log = WORK_DIR / "gate-api-gunicorn.log"
-    env = bench_env(DJANGO_SETTINGS_MODULE="bench.api_settings", DJANGO_LOG_LEVEL="WARNING",
+def serve(port: int, workers: int, nice: int = 0, settings: str = "airline.settings", **extra: str) -> subprocess.Popen:
+    """gunicorn with sync workers on ``port`` and Django ``settings``, as its own process group (at ``nice``
+    priority); returns once it answers."""
+    log = WORK_DIR / f"gate-api-gunicorn-{port}.log"
+    env = bench_env(DJANGO_SETTINGS_MODULE=settings, DJANGO_LOG_LEVEL="WARNING",
                     API_ANON_THROTTLE_RATE="1000000000/min", **extra)  # fmt: skip
     process = subprocess.Popen(
         ["nice", "-n", str(nice), str(ROOT / ".venv/bin/gunicorn"), "airline.wsgi", "--workers", str(workers),
@@ -103,7 +105,7 @@ def serve(port: int, workers: int, nice: int = 0, **extra: str) -> subprocess.Po
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
-        wait(lambda: get(port, "/bench/constant") == 200, 30, interval=0.2)
+        wait(lambda: get(port, "/api/") is not None, 120, interval=0.2)  # a 404, as fast as any answer
     except TimeoutError:
         stop(process)
         raise SystemExit(f"gunicorn did not start; see {log}") from None
@@ -171,6 +173,11 @@ def median_run(runs: list[Run]) -> Run:
     return Run(*(statistics.median(getattr(r, field) for r in runs) for field in ("rps", "p50", "p99", "cpu")))
 
 
+def spread(runs: list[Run]) -> str:
+    """The range of the runs' requests/s."""
+    return f"{min(r.rps for r in runs):.0f}-{max(r.rps for r in runs):.0f} req/s"
+
+
 def flush_cache() -> None:
     """Empty the benchmark's own Redis database (BENCH_REDIS_URL)."""
     from django.core.cache import cache
@@ -195,12 +202,45 @@ def cold_pass(port: int, paths: list[str]) -> list[float]:
     return latencies
 
 
+def side_by_side(
+    gate: subprocess.Popen,
+    gate_port: int,
+    baseline: subprocess.Popen,
+    baseline_port: int,
+    paths: list[str],
+    args: argparse.Namespace,
+    connections: int,
+) -> None:
+    """Alternating rounds of the gate API and the baseline at ``connections``; prints each run, the medians and
+    their ratio."""
+    # Warm: every flight in Redis and (with high odds) in each worker's copy; then both servers' workers.
+    for _ in range(4):
+        for path in paths:
+            get(gate_port, path)
+    wrk(gate, gate_port, paths, 3, connections)
+    wrk(baseline, baseline_port, ["/bench/constant"], 3, connections)
+    servers = {
+        "gate API": (gate, gate_port, paths),
+        "constant DRF view": (baseline, baseline_port, ["/bench/constant"]),
+    }
+    runs: dict[str, list[Run]] = {name: [] for name in servers}
+    for n in range(1, args.rounds + 1):
+        for name, (server, port, view_paths) in servers.items():
+            runs[name].append(wrk(server, port, view_paths, args.duration, connections))
+            print(f"{connections} connections, round {n}: {name:17} {runs[name][-1]}")
+    print(f"{connections} connections, median of {args.rounds} rounds:")
+    for name, view_runs in runs.items():
+        print(f"  {name:17} {median_run(view_runs)}  (spread {spread(view_runs)})")
+    ratio = median_run(runs["gate API"]).rps / median_run(runs["constant DRF view"]).rps
+    print(f"{connections} connections: ratio gate API / constant DRF view {ratio:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scenario", type=Path, default=SCENARIO)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the gate API and the baselines")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (the Procfile runs 2)")
     parser.add_argument("--no-load", action="store_true", help="use the flights already in the database")
     args = parser.parse_args()
@@ -212,45 +252,33 @@ def main() -> None:
     if not args.no_load:
         call_command("load_scenario", str(args.scenario), "--replace", verbosity=0)
     paths, body = gate_paths(), gate_body()
-    port = free_port()
-    print(f"{len(paths)} flights; gunicorn {args.workers} sync workers; wrk 1 thread, {args.connections} "
-          f"connections, {args.duration:g} s runs")  # fmt: skip
+    gate_port, baseline_port = free_port(), free_port()
+    print(f"{len(paths)} flights; gunicorn {args.workers} sync workers; wrk 1 thread, {args.duration:g} s runs")
 
-    # Warm: entries outlive the whole run (in service a hot flight misses once per TTL; here the baselines'
+    # Warm: entries outlive the whole run (in service a hot flight misses once per TTL; here the baseline's
     # runs would leave every entry to expire between two gate runs).
     flush_cache()
-    server = serve(port, args.workers, BENCH_CONSTANT_BODY=body, FLIGHT_CACHE_TTL_SECONDS="3600")
+    gate = serve(gate_port, args.workers, FLIGHT_CACHE_TTL_SECONDS="3600")
     try:
-        wrk(server, port, paths, 3, args.connections)  # warm the cache and the workers
-        views = {
-            "gate API": paths,
-            "constant DRF view": ["/bench/constant"],
-            "constant DRF view, unthrottled": ["/bench/constant-unthrottled"],
-            "floor: Django view, 1 cache read": ["/bench/one-cache-read"],
-        }
-        runs: dict[str, list[Run]] = {name: [] for name in views}
-        for n in range(1, args.rounds + 1):
-            for name, view_paths in views.items():
-                runs[name].append(wrk(server, port, view_paths, args.duration, args.connections))
-                print(f"round {n}: {name:34} {runs[name][-1]}")
-        medians = {name: median_run(view_runs) for name, view_runs in runs.items()}
-        print(f"warm, median of {args.rounds} rounds:")
-        for name, run in medians.items():
-            print(f"  {name:34} {run}")
-        for name in list(views)[1:]:
-            print(f"ratio gate API / {name}: {medians['gate API'].rps / medians[name].rps:.2f}")
-        cold = cold_pass(port, paths)
+        baseline = serve(baseline_port, args.workers, settings="bench.api_settings", BENCH_CONSTANT_BODY=body)
+        try:
+            for connections in args.connections:
+                side_by_side(gate, gate_port, baseline, baseline_port, paths, args, connections)
+        finally:
+            stop(baseline)
+        cold = cold_pass(gate_port, paths)
         print(
             f"cold pass (first request per flight, one at a time): p50 {percentile(cold, 50):.2f} ms, "
             f"p99 {percentile(cold, 99):.2f} ms"
         )
     finally:
-        stop(server)
+        stop(gate)
 
     flush_cache()  # the cold pass cached every flight
-    server = serve(port, args.workers, BENCH_CONSTANT_BODY=body, FLIGHT_CACHE_TTL_SECONDS="0")
+    server = serve(gate_port, args.workers, FLIGHT_CACHE_TTL_SECONDS="0")
     try:
-        print(f"always cold (nothing cached): gate API {wrk(server, port, paths, args.duration, args.connections)}")
+        run = wrk(server, gate_port, paths, args.duration, args.connections[0])
+        print(f"always cold (nothing cached), {args.connections[0]} connections: gate API {run}")
     finally:
         stop(server)
 

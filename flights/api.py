@@ -1,9 +1,11 @@
 """The flight API for mobile clients: a flight's gate and its status, answered from the cache.
 
-A GET whose flight is cached is answered before DRF sees the request (no request wrapping, negotiation or
-rendering: the cached bytes are the body), after the client's throttle allows it. Everything else (a miss,
-a malformed reference, a throttled client, another method) takes the full DRF path, which owns the contract:
-errors in the API's shape, throttling with ``Retry-After``, the OpenAPI schema.
+A GET whose flight is in this process's copy of the cache is answered by ``FlightView.from_cache`` before the
+console's middlewares and DRF see the request (``flights.middleware.FlightFastLane``: no request wrapping,
+negotiation or rendering, no Redis round trip: the cached bytes are the body), after the client's throttle
+allows it. Everything else (a miss, a malformed reference, a throttled client, another method) takes the
+full DRF path, which owns the contract: errors in the API's shape, throttling with ``Retry-After``, the
+OpenAPI schema.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,13 +23,12 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from redis.exceptions import RedisError
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 
 from airline.api_base import PublicAPIView
 from airline.api_errors import ALLOW, ANY_REQUEST, RETRY_AFTER, Documented, error_responses
-from airline.throttling import ClientRateThrottle, admit_and_get, uncount
+from airline.throttling import ClientRateThrottle, admit, uncount
 from observability import metrics
 
 from . import gate_cache
@@ -133,35 +134,24 @@ class FlightView(PublicAPIView):
     throttle_classes = [ClientRateThrottle]
     representation: str
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method == "GET":
-            response = self.from_cache(request, **kwargs)
-            if response is not None:
-                return response
-        return super().dispatch(request, *args, **kwargs)
-
-    def from_cache(self, request: HttpRequest, designator: str, date: str) -> HttpResponse | None:
-        """The response for a cached flight if the client may have it, else None (the DRF path answers)."""
-        try:
-            ref = parse_ref(designator, date)
-        except APIException:
-            return None
-        try:
-            allowed, entry = admit_and_get(request, gate_cache.key_for_ref(ref))
-        except RedisError:  # the cache is down: the DRF path answers from the database
-            return None
-        metrics.GATE_CACHE.labels("miss" if entry is None else "hit").inc()
+    @classmethod
+    def from_cache(cls, request: HttpRequest, key: str) -> HttpResponse | None:
+        """The response for the flight cached under ``key`` (``gate_cache.key_for_ref``) from this process's copy
+        of the cache if the client may have it, else None (the DRF path answers). A 304 is not counted against
+        the client's rate, even one over it."""
+        entry = gate_cache.cached_here(key)
         if entry is None:
             return None
-        response = cached_response(request, entry[self.representation])
-        if response.status_code == HTTPStatus.NOT_MODIFIED:
-            uncount(request)  # even for a client over its rate: a 304 costs one cache read
+        response = cached_response(request, entry[cls.representation])
+        if response.status_code == HTTPStatus.NOT_MODIFIED or admit(request):
+            metrics.GATE_CACHE.labels("hit").inc()
             return response
-        return response if allowed else None
+        return None
 
     def get(self, request: Request, designator: str, date: str) -> HttpResponse:
         ref = parse_ref(designator, date)
         entry = gate_cache.cached(ref)
+        metrics.GATE_CACHE.labels("miss" if entry is None else "hit").inc()
         if entry is None:
             try:
                 entry = gate_cache.load(ref)

@@ -2,7 +2,8 @@
 
 One cache entry per flight, under its normalised designator and service date (``flightapi:2:NV117:2026-11-25``),
 holding every representation the API serves (gate and status) as the JSON bytes of the body and their ETag.
-A hit is one cache read and no database query.
+A hit is one cache read and no database query; on the API's fast path not even a Redis round trip, from this
+process's copy of the entry that Redis invalidates when it changes (``cached_here``).
 
 Freshness: a receiver on ``Flight`` saves and deletes (services, admin, ``disrupt``, fixtures) replaces the
 entry, or deletes it, on commit, so the first request after a commit sees the change and no request before
@@ -22,12 +23,14 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from redis.exceptions import RedisError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import Serializer
+
+from airline.redis_cache import RedisCache
 
 from .designators import FlightRef
 from .models import Flight
@@ -82,6 +85,19 @@ def cached(ref: FlightRef) -> Entry | None:
         return cache.get(key_for_ref(ref))
     except RedisError as exc:
         logger.warning("flight cache unreachable, reading the database: %s", exc)
+        return None
+
+
+def cached_here(key: str) -> Entry | None:
+    """The entry cached under ``key`` (``key_for_ref``) from this process's copy, kept fresh by Redis (no round
+    trip when the copy has it; ``airline.tracked_cache``), or None (also when the cache is unreachable: the
+    caller's fallback reads it again, and logs)."""
+    backend = caches["default"]
+    try:
+        if not isinstance(backend, RedisCache):
+            return backend.get(key)
+        return backend.tracked_get(key)
+    except RedisError:
         return None
 
 

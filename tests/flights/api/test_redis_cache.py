@@ -1,5 +1,5 @@
-"""The project's Redis cache backend: Django's contract kept, one client per thread, one round trip for the
-API's count-and-read."""
+"""The project's Redis cache backend: Django's contract kept, one client per thread, one round trip for a
+throttle's batch of counts."""
 
 from __future__ import annotations
 
@@ -30,13 +30,13 @@ def test_incr_keeps_djangos_contract(backend: RedisCache) -> None:
     assert 0 < backend._cache.get_client().ttl(backend.make_key("counter")) <= 100
 
 
-def test_count_and_get_counts_with_expiry_and_reads(backend: RedisCache) -> None:
-    backend.set("entry", {"gate": "B32"})
+def test_add_to_counter_adds_batches_with_the_expiry_of_a_new_counter(backend: RedisCache) -> None:
+    assert backend.add_to_counter("hits", 10, 60) == 10
+    backend._cache.get_client().expire(backend.make_key("hits"), 30)
+    assert backend.add_to_counter("hits", -3, 60) == 7
 
-    assert backend.count_and_get("hits", 60, "entry") == (1, {"gate": "B32"})
-    assert backend.count_and_get("hits", 60, "absent") == (2, None)
-    assert cache.get("hits") == 2  # the counter is an ordinary integer entry
-    assert 0 < backend._cache.get_client().ttl(backend.make_key("hits")) <= 60
+    assert cache.get("hits") == 7  # the counter is an ordinary integer entry
+    assert 0 < backend._cache.get_client().ttl(backend.make_key("hits")) <= 30  # its expiry is not pushed back
 
 
 def test_each_thread_has_its_own_client(backend: RedisCache) -> None:
