@@ -38,9 +38,9 @@ def start_beat(log: Path, **extra: str) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def _rss_by_group() -> dict[int, list[int]]:
-    """Resident memory (bytes) of every process, by process group."""
-    groups: dict[int, list[int]] = {}
+def _rss_by_group() -> dict[int, dict[int, int]]:
+    """Resident memory (bytes) of every process, by process group and process id."""
+    groups: dict[int, dict[int, int]] = {}
     page = os.sysconf("SC_PAGE_SIZE")
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -49,34 +49,38 @@ def _rss_by_group() -> dict[int, list[int]]:
                 resident = int((entry / "statm").read_text().split()[1]) * page
             except (OSError, IndexError, ValueError):
                 continue  # the process ended while being read
-            groups.setdefault(group, []).append(resident)
+            groups.setdefault(group, {})[int(entry.name)] = resident
     return groups
 
 
 class MemoryPeaks(threading.Thread):
     """Samples, twice a second, the resident memory of named process groups; keeps each name's peak total
-    (all its processes together) and its largest single process."""
+    (all its processes together) and each of its processes' peak."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.groups: dict[str, int] = {}
         self.total: Counter[str] = Counter()
-        self.single: Counter[str] = Counter()
+        self.each: dict[str, Counter[int]] = {}
         self.running = True
 
     def run(self) -> None:
         while self.running:
             sizes = _rss_by_group()
             for name, group in list(self.groups.items()):
-                resident = sizes.get(group, [])
-                self.total[name] = max(self.total[name], sum(resident))
-                self.single[name] = max(self.single[name], max(resident, default=0))
+                resident = sizes.get(group, {})
+                self.total[name] = max(self.total[name], sum(resident.values()))
+                peaks = self.each.setdefault(name, Counter())
+                for pid, size in resident.items():
+                    peaks[pid] = max(peaks[pid], size)
             time.sleep(0.5)
 
     def report(self) -> str:
+        """Each group's peak in all and of each of its processes (largest first), in MiB."""
         mib = 1024 * 1024
         return ", ".join(
-            f"{name} {self.total[name] / mib:.0f} MiB (largest process {self.single[name] / mib:.0f} MiB)"
+            f"{name} {self.total[name] / mib:.0f} MiB (processes: "
+            f"{' / '.join(f'{size / mib:.0f}' for _, size in self.each.get(name, Counter()).most_common())} MiB)"
             for name in self.groups
         )
 

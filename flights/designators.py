@@ -47,6 +47,12 @@ class FlightRef:
     def __str__(self) -> str:
         return f"{self.designator}/{self.date.isoformat()}"
 
+    @classmethod
+    def of(cls, carrier: str, number: str, date: dt.date) -> FlightRef:
+        """The reference of a flight row's carrier code, stored number (``117A``) and service date."""
+        digits = number.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        return cls(Designator(carrier=carrier, number=int(digits), suffix=number[len(digits) :]), date)
+
 
 def parse_designator(text: str) -> Designator:
     """Parse a designator, case-insensitive, leading zeros of the number ignored."""

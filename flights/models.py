@@ -145,12 +145,11 @@ class Flight(models.Model):
 
     @property
     def designator(self) -> Designator:
-        digits = self.number.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        return Designator(carrier=self.carrier_id, number=int(digits), suffix=self.number[len(digits) :])
+        return self.ref.designator
 
     @property
     def ref(self) -> FlightRef:
-        return FlightRef(designator=self.designator, date=self.service_date)
+        return FlightRef.of(self.carrier_id, self.number, self.service_date)
 
     @property
     def delay_minutes(self) -> int:

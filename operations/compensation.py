@@ -15,19 +15,25 @@ from collections.abc import Iterable
 
 from flights.models import Flight, FlightStatus
 from flights.selectors import estimated_arrivals, regimes_of
-from passengers.selectors import bookings_ending_with, journeys
+from passengers.selectors import journeys
 from rebooking.payloads import ReaccommodatedParty
 from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
 from rights.duties import Owed, compensation_owed
 
+from .selectors import Booked
+
 Owing = list[tuple[int, Owed]]  # (passenger id, duty)
 
 
-def owed_after_delay(flight: Flight, *, arrival: dt.datetime, reason: str, occurred_at: dt.datetime) -> Owing:
-    """A delay: the passengers whose journey ended with the flight then, arriving when it does."""
+def owed_after_delay(
+    flight: Flight, booked: Iterable[Booked], *, arrival: dt.datetime, reason: str, occurred_at: dt.datetime
+) -> Owing:
+    """A delay: the passengers whose journey ended with the flight then (of ``booked``, everyone booked on it then),
+    arriving when it does."""
     claims = [
         Claim(passenger_id, booking.booking_id, Disruption.DELAYED, arrival)
-        for booking in bookings_ending_with(flight.id, as_of=occurred_at)
+        for booking in booked
+        if booking.next_departure is None
         for passenger_id in booking.passenger_ids
     ]
     return _owed(claims, flight=flight, reason=reason, occurred_at=occurred_at)

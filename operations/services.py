@@ -69,7 +69,8 @@ def owe_for_disruption(disruption: FlightDelayed | FlightCancelled, *, cause: Ev
     everyone = owed_to_everyone_booked(facts)
     mct = flight.destination.min_connection_minutes
     owing: Owing = []
-    for booking in booked_on(flight.id, as_of=cause.occurred_at):
+    booked = booked_on(flight.id, as_of=cause.occurred_at)
+    for booking in booked:
         owed = list(everyone)
         if cancelled:
             owed.append(reaccommodation_owed(disruption.scheduled_departure))
@@ -80,7 +81,7 @@ def owe_for_disruption(disruption: FlightDelayed | FlightCancelled, *, cause: Ev
         owing += [(passenger_id, duty) for passenger_id in booking.passenger_ids for duty in owed]
     if not cancelled:
         owing += owed_after_delay(
-            flight, arrival=arrival, reason=disruption.reason or "", occurred_at=cause.occurred_at
+            flight, booked, arrival=arrival, reason=disruption.reason or "", occurred_at=cause.occurred_at
         )
     return {"owed": owe(owing, root_id=cause.root_id, flight_id=flight.id)}
 

@@ -7,11 +7,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from airline import clock
 from events.models import Event
 from events.types import EventType
+from flights.designators import FlightRef
 from flights.models import Airport, Flight, FlightStatus
 from flights.selectors import regime_of
 from passengers.models import Passenger, Segment, SegmentStatus
@@ -46,7 +47,8 @@ class StrandedBooking:
 
 
 def stranded_bookings(flight: Flight, *, event_time: dt.datetime) -> list[StrandedBooking]:
-    """Everyone a cancelled flight strands, or every misconnect of a delayed one (four queries in all).
+    """Everyone a cancelled flight strands, or every misconnect of a delayed one (four queries in all, five for
+    a delay).
 
     Cancelled: every booking on it, from its origin, available from its scheduled departure.
     Delayed: every booking whose next segment departs before the new estimated arrival plus the
@@ -59,8 +61,12 @@ def stranded_bookings(flight: Flight, *, event_time: dt.datetime) -> list[Strand
     rewrites them, so it must start from what an earlier rebooking (or an operator) left.
     """
     on_flight = bookings_on_flight_ids(flight.id, as_of=clock.now())
+    cancelled = flight.status == FlightStatus.CANCELLED
     segments = (
-        Segment.objects.filter(booking_id__in=on_flight, status=SegmentStatus.ACTIVE)
+        Segment.objects.filter(
+            booking_id__in=on_flight if cancelled else _connecting_too_late(flight, on_flight),
+            status=SegmentStatus.ACTIVE,
+        )
         .select_related("flight", "flight__origin", "flight__destination", "booking")
         .order_by("booking_id", "position")
     )
@@ -76,6 +82,27 @@ def stranded_bookings(flight: Flight, *, event_time: dt.datetime) -> list[Strand
         for key, journey in journeys.items()
     )
     return [booking for booking in stranded if booking is not None]
+
+
+def _connecting_too_late(flight: Flight, bookings: QuerySet) -> list[int]:
+    """The ids of ``bookings`` (a subquery) whose next active segment after the delayed ``flight`` departs before
+    its new arrival plus the connecting airport's minimum connection time (one query): a delay strands no other,
+    so only these journeys are read whole (most of a hub flight's passengers connect in time or end there)."""
+    mct = flight.destination.min_connection_minutes
+    legs = (
+        Segment.objects.filter(booking_id__in=bookings, status=SegmentStatus.ACTIVE)
+        .order_by("booking_id", "position")
+        .values_list("booking_id", "flight_id", "flight__estimated_departure")
+    )
+    late: list[int] = []
+    previous: tuple[int, int] | None = None
+    for booking_id, flight_id, departure in legs:
+        if previous == (booking_id, flight.id) and missed(
+            next_departure=departure, arrival=flight.estimated_arrival, min_connection_minutes=mct
+        ):
+            late.append(booking_id)
+        previous = (booking_id, flight_id)
+    return late
 
 
 def _stranded(
@@ -125,27 +152,32 @@ def open_network(stranded: Iterable[StrandedBooking]) -> Network:
         released += inventory.seats_for(((s.flight_id, s.cabin) for s in booking.replaced), booking.party.size)
     earliest = min(b.party.earliest_departure for b in stranded)
     latest = max(b.party.scheduled_arrival for b in stranded) + MAX_LATE_ARRIVAL
-    flights = Flight.objects.filter(
+    rows = Flight.objects.filter(
         ~Q(status=FlightStatus.CANCELLED), estimated_departure__gte=earliest, estimated_departure__lte=latest
-    )
-    options = [_option(flight, released) for flight in flights]
+    ).values_list(*OPTION_COLUMNS)
+    options = [_option(row, released) for row in rows]
     connections = dict(Airport.objects.values_list("code", "min_connection_minutes"))
     return Network(options, connections)
 
 
-def _option(flight: Flight, released: dict[tuple[int, str], int]) -> FlightOption:
+# The columns a flight option is made of: read as tuples, as the network is most of a hub's flights.
+OPTION_COLUMNS = ("id", "carrier_id", "number", "service_date", "origin_id", "destination_id", "estimated_departure",
+                  "estimated_arrival", "seats_f", "seats_j", "seats_y", "booked_f", "booked_j", "booked_y")  # fmt: skip
+
+
+def _option(row: tuple, released: dict[tuple[int, str], int]) -> FlightOption:
+    flight_id, carrier, number, date, origin, destination, departure, arrival, *counts = row
+    seats, booked = dict(zip("FJY", counts[:3], strict=True)), dict(zip("FJY", counts[3:], strict=True))
     free = {
-        cabin: flight.seats(cabin) - flight.booked(cabin) + released.get((flight.id, cabin), 0)
-        for cabin in ("F", "J", "Y")
-        if flight.seats(cabin)
+        cabin: seats[cabin] - booked[cabin] + released.get((flight_id, cabin), 0) for cabin in "FJY" if seats[cabin]
     }
     return FlightOption(
-        id=flight.id,
-        designator=str(flight.ref),
-        origin=flight.origin_id,
-        destination=flight.destination_id,
-        departure=flight.estimated_departure,
-        arrival=flight.estimated_arrival,
+        id=flight_id,
+        designator=str(FlightRef.of(carrier, number, date)),
+        origin=origin,
+        destination=destination,
+        departure=departure,
+        arrival=arrival,
         free_seats=free,
     )
 
