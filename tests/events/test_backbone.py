@@ -73,8 +73,7 @@ def test_the_same_delivery_run_twice_does_its_work_once() -> None:
     assert executions(event, "test-recorder") == 1
 
 
-def test_chained_events_link_to_their_root_and_the_flow_completes(settings) -> None:
-    settings.EVENTS_CLAIM_BATCH = 1  # one delivery per run, so the flow is seen between its steps
+def test_chained_events_link_to_their_root_and_the_flow_completes() -> None:
     root = _publish("test.parent", n=3)
     assert status_of(root) == "in_progress"
     for delivery in Delivery.objects.filter(event=root):

@@ -22,6 +22,7 @@ def _delivery(event: Event, subscriber: str) -> Delivery:
 
 @pytest.fixture
 def long_batches(settings) -> None:
+    settings.EVENTS_CLAIM_BATCH = 16  # the project's default (the suite's runs take none along)
     settings.EVENTS_BATCH_SECONDS = 60  # a busy machine's slow handler must not end a batch early here
     settings.EVENTS_MAX_COUNTDOWN_SECONDS = 0  # retries wait for the relay
 
