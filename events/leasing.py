@@ -160,6 +160,14 @@ def finish(work: QuerySet, token: uuid.UUID, status: str, *, error: str = "", **
     return work.filter(held(token)).update(status=status, finished_at=timezone.now(), last_error=error, **fields)
 
 
+def release(work: QuerySet, token: uuid.UUID) -> int:
+    """Give back the rows of ``work`` the claim holds but never started: ``pending`` again, the attempt not counted;
+    return how many."""
+    return work.filter(held(token)).update(
+        status=LeaseStatus.PENDING, attempts=F("attempts") - 1, started_at=None, lease_token=None, lease_expires_at=None
+    )
+
+
 def retry_or_bury(
     work: QuerySet,
     token: uuid.UUID,
