@@ -176,12 +176,16 @@ def terminate_database_connections() -> int:
 
 
 class Faults(threading.Thread):
-    """The fault drill, from the moment the delays are committed: SIGKILL the worker every 20 s and start
-    it again; restart the broker at 30 s; drop the database connections at 50 s; the partner answers 503
-    for the first minute."""
+    """The fault drill, from the moment the delays are committed: SIGKILL the worker every 20 s (``kills``
+    times, else until the end) and start it again; restart the broker at 30 s; drop the database connections
+    at 50 s; the partner answers 503 for the first minute."""
 
     def __init__(
-        self, restart_worker: Callable[[], None], restart_broker: Callable[[], str], inbox: PartnerInbox
+        self,
+        restart_worker: Callable[[], None],
+        restart_broker: Callable[[], str],
+        inbox: PartnerInbox,
+        kills: int | None = None,
     ) -> None:
         super().__init__(daemon=True)
         self.restart_worker = restart_worker
@@ -190,11 +194,12 @@ class Faults(threading.Thread):
         self.running = True
         self.log: list[str] = []
         self.kills = 0
+        self.kill_limit = 999 if kills is None else kills  # 999 x 20 s: beyond any run
 
     def run(self) -> None:
         started = time.monotonic()
         self.inbox.failing = True
-        kills = [(20.0 * n, "kill") for n in range(1, 1000)]
+        kills = [(20.0 * n, "kill") for n in range(1, self.kill_limit + 1)]
         schedule = [*kills, (30.0, "broker"), (50.0, "database"), (60.0, "partner")]
         for at, fault in sorted(schedule):
             while self.running and time.monotonic() - started < at:
