@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
 # A claimed delivery's lease; a live handler renews it every third of this.
 EVENTS_LEASE_SECONDS = env.float("EVENTS_LEASE_SECONDS", default=60.0)
 EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", default=6)
+# A task runs up to this many never-attempted deliveries of its queue in one transaction, until its handlers
+# took EVENTS_BATCH_SECONDS; then it commits and sends the rest again (docs/adr/0015).
+EVENTS_CLAIM_BATCH = env.int("EVENTS_CLAIM_BATCH", default=16)
+EVENTS_BATCH_SECONDS = env.float("EVENTS_BATCH_SECONDS", default=0.05)
 EVENTS_RETRY_BASE_SECONDS = env.float("EVENTS_RETRY_BASE_SECONDS", default=5.0)
 EVENTS_RETRY_CAP_SECONDS = env.float("EVENTS_RETRY_CAP_SECONDS", default=600.0)
 # Retries waiting longer than this are scheduled in the database and sent by the relay.

@@ -301,6 +301,7 @@ def main() -> None:
     parser.add_argument("--broker", choices=BROKERS, default="redis", help="the Celery broker (default redis)")
     parser.add_argument("--api", action="store_true", help="gate lookups with wrk while the fan-out runs")
     parser.add_argument("--faults", action="store_true", help="the fault drill while the fan-out runs")
+    parser.add_argument("--kills", type=int, help="with --faults: worker SIGKILLs (default: until the end)")
     parser.add_argument("--worker-nice", type=int, default=0, help="the worker's nice level")
     parser.add_argument("--web-nice", type=int, default=0, help="the web's nice level (negative: the web first)")
     parser.add_argument("--think-ms", type=int, default=0, help="each API connection's pause between requests")
@@ -319,7 +320,7 @@ def main() -> None:
         extra = EXTRA | gateway.environment()
         network = prepare(args.copies, inbox, extra)
         fleet = Fleet(WORK_DIR, args.worker_nice, **extra)
-        faults = Faults(fleet.restart_worker, restart_broker, inbox, args.kill_every) if inbox else None
+        faults = Faults(fleet.restart_worker, restart_broker, inbox, args.kill_every, args.kills) if inbox else None
         try:
             fleet.start()
             during = gate_api_during_fanout(fleet, args.web_nice, args.think_ms) if args.api else None

@@ -250,8 +250,8 @@ def terminate_database_connections() -> int:
 
 class Faults(threading.Thread):
     """The fault drill, from the moment the delays are committed: SIGKILL the worker every ``kill_every``
-    seconds (20) and start it again; restart the broker at 30 s; drop the database connections at 50 s; the
-    partner answers 503 for the first minute."""
+    seconds (20; ``kills`` times, else until the end) and start it again; restart the broker at 30 s; drop the
+    database connections at 50 s; the partner answers 503 for the first minute."""
 
     def __init__(
         self,
@@ -259,6 +259,7 @@ class Faults(threading.Thread):
         restart_broker: Callable[[], str],
         inbox: PartnerInbox,
         kill_every: float = 20.0,
+        kills: int | None = None,
     ) -> None:
         super().__init__(daemon=True)
         self.kill_every = kill_every
@@ -268,11 +269,12 @@ class Faults(threading.Thread):
         self.running = True
         self.log: list[str] = []
         self.kills = 0
+        self.kill_limit = 999 if kills is None else kills  # 999 kills: beyond any run
 
     def run(self) -> None:
         started = time.monotonic()
         self.inbox.failing = True
-        kills = [(self.kill_every * n, "kill") for n in range(1, 1000)]
+        kills = [(self.kill_every * n, "kill") for n in range(1, self.kill_limit + 1)]
         schedule = [*kills, (30.0, "broker"), (50.0, "database"), (60.0, "partner")]
         for at, fault in sorted(schedule):
             while self.running and time.monotonic() - started < at:

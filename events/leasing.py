@@ -21,15 +21,22 @@ timeout.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import math
+import os
 import threading
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
 from django.db import connections, models, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 class LeaseStatus(models.TextChoices):
@@ -95,16 +102,25 @@ def claimable(now: dt.datetime, *, attempt_limit: AttemptLimit) -> Q:
     return (waiting | abandoned) & Q(attempts__lt=attempt_limit)
 
 
-def claim(work: QuerySet, *, token: uuid.UUID, lease_seconds: float, attempt_limit: AttemptLimit, **fields: Any) -> int:
+def claim(
+    work: QuerySet,
+    *,
+    token: uuid.UUID,
+    lease_seconds: float,
+    attempt_limit: AttemptLimit,
+    durable: bool = True,
+    **fields: Any,
+) -> int:
     """Mark the claimable rows of ``work`` running under ``token`` for one more attempt; return how many.
 
-    ``fields`` are written with the claim (a delivery's task id). The claim commits without waiting for its
-    WAL flush: losing it in a database crash only lets the work be claimed again, and the outcome is
-    written durably, which flushes the claim before it.
+    ``fields`` are written with the claim (a delivery's task id). A durable claim (the default) commits once its
+    WAL is flushed, which flushes every transaction committed before it: work that goes outside the system
+    (an email, a partner's webhook) must claim durably, so that what caused it cannot be lost in a database
+    crash after it left. Work whose effects stay in the database (a delivery) may claim with ``durable=False``:
+    losing the claim in a crash only lets the work be claimed again.
     """
     now = timezone.now()
-    with transaction.atomic(using=work.db):
-        _without_waiting_for_disk(work.db)
+    with atomic(using=work.db, durable=durable):
         return work.filter(claimable(now, attempt_limit=attempt_limit)).update(
             status=LeaseStatus.RUNNING,
             attempts=F("attempts") + 1,
@@ -116,12 +132,21 @@ def claim(work: QuerySet, *, token: uuid.UUID, lease_seconds: float, attempt_lim
         )
 
 
-def _without_waiting_for_disk(using: str) -> None:
-    """Let the current transaction commit without waiting for its WAL flush (PostgreSQL)."""
+@contextmanager
+def atomic(*, using: str, durable: bool) -> Iterator[None]:
+    """A transaction (``transaction.atomic``) whose commit waits for its WAL flush only if ``durable``.
+
+    Without it (PostgreSQL ``synchronous_commit = off``) a database crash may lose the last fraction of a
+    second of such commits, whole: each is lost entirely or kept entirely (docs/adr/0015). Nested in a
+    caller's transaction it is a savepoint and the caller's commit keeps its own setting.
+    """
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if not durable and outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 def held(token: uuid.UUID) -> Q:
@@ -129,9 +154,18 @@ def held(token: uuid.UUID) -> Q:
     return Q(lease_token=token, status=LeaseStatus.RUNNING)
 
 
-def finish(work: QuerySet, token: uuid.UUID, status: str, *, error: str = "", **fields: Any) -> bool:
-    """Record that the attempt holding ``work`` ended it ``done`` or ``dead``; False if its lease was lost."""
-    return bool(work.filter(held(token)).update(status=status, finished_at=timezone.now(), last_error=error, **fields))
+def finish(work: QuerySet, token: uuid.UUID, status: str, *, error: str = "", **fields: Any) -> int:
+    """Record that the attempt holding ``work`` ended it ``done`` or ``dead``; return how many rows it still held
+    (0: its lease was lost)."""
+    return work.filter(held(token)).update(status=status, finished_at=timezone.now(), last_error=error, **fields)
+
+
+def release(work: QuerySet, token: uuid.UUID) -> int:
+    """Give back the rows of ``work`` the claim holds but never started: ``pending`` again, the attempt not counted;
+    return how many."""
+    return work.filter(held(token)).update(
+        status=LeaseStatus.PENDING, attempts=F("attempts") - 1, started_at=None, lease_token=None, lease_expires_at=None
+    )
 
 
 def retry_or_bury(
@@ -164,30 +198,83 @@ def retry_or_bury(
 
 
 class LeaseKeeper:
-    """Renews the lease of a claim every third of its duration until the block ends (a heartbeat thread)."""
+    """Renews the lease of a claim every third of its duration until the block ends.
+
+    The renewals are made by the process's one heartbeat thread (:class:`_Heartbeat`), so entering the block
+    starts no thread: on a busy machine a thread start waits for the new thread to be scheduled. A renewal
+    that races the end of the block changes nothing, since it only touches work the claim still holds.
+    """
 
     def __init__(self, work: QuerySet, token: uuid.UUID, *, lease_seconds: float) -> None:
         self._held = work.filter(held(token))
         self._lease_seconds = lease_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"lease-{token}", daemon=True)
+        self.period = lease_seconds / 3
 
     def __enter__(self) -> LeaseKeeper:
-        self._thread.start()
+        _heartbeat.hold(self)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._stop.set()
-        self._thread.join()
+        _heartbeat.release(self)
+
+    def renew(self) -> None:
+        """Push the lease's expiry ``lease_seconds`` from now (if the claim still holds it)."""
+        try:
+            self._held.update(lease_expires_at=timezone.now() + dt.timedelta(seconds=self._lease_seconds))
+        except Exception:  # the database went away: the next renewal reconnects
+            logger.warning("could not renew a lease", exc_info=True)
+            connections[self._held.db].close()
+
+
+class _Heartbeat:
+    """The thread that renews every lease held in this process when due (started with the first one)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._due: dict[LeaseKeeper, float] = {}  # when (time.monotonic) each lease is next renewed
+        self._thread: threading.Thread | None = None
+
+    def hold(self, keeper: LeaseKeeper) -> None:
+        with self._changed:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="lease-heartbeat", daemon=True)
+                self._thread.start()
+            at = time.monotonic() + keeper.period
+            if at < min(self._due.values(), default=math.inf):  # else the thread wakes up in time anyway
+                self._changed.notify()
+            self._due[keeper] = at
+
+    def release(self, keeper: LeaseKeeper) -> None:
+        with self._changed:
+            self._due.pop(keeper, None)
 
     def _run(self) -> None:
-        try:
-            while not self._stop.wait(self._lease_seconds / 3):
-                self._held.update(lease_expires_at=timezone.now() + dt.timedelta(seconds=self._lease_seconds))
-        finally:
-            connections[self._held.db].close()  # this thread's own connection
+        while True:
+            with self._changed:
+                now = time.monotonic()
+                due = [keeper for keeper, at in self._due.items() if at <= now]
+                if not due:
+                    self._changed.wait(min(self._due.values(), default=now + 3600) - now)
+                    continue
+                for keeper in due:
+                    self._due[keeper] = now + keeper.period
+            for keeper in due:
+                keeper.renew()
+
+
+_heartbeat = _Heartbeat()
+
+
+def _heartbeat_of_the_child() -> None:
+    """A forked process (a prefork worker) has no heartbeat thread, only the forking one survives: it starts
+    its own."""
+    global _heartbeat
+    _heartbeat = _Heartbeat()
+
+
+os.register_at_fork(after_in_child=_heartbeat_of_the_child)
 
 
 def bury_lost(work: QuerySet, now: dt.datetime, *, attempt_limit: int | F) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from .contracts import EventFacts
@@ -74,7 +75,13 @@ class Delivery(LeasedWork):
             models.UniqueConstraint(fields=["event", "subscriber"], name="delivery_unique_event_subscriber"),
             valid_status("delivery_status_valid"),
         ]
-        indexes = [open_work_index("delivery_open_idx")]  # the relay's scan
+        indexes = [
+            open_work_index("delivery_open_idx"),  # the relay's scan
+            # what a run takes along (events.runner): never-attempted deliveries of a queue, oldest first
+            models.Index(
+                fields=["queue", "id"], name="delivery_waiting_idx", condition=Q(status="pending", attempts=0)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subscriber} ← {self.event_id} [{self.status}]"

@@ -72,7 +72,7 @@ for _result in ("hit", "miss"):
 
 @contextmanager
 def handling(subscriber: str, created_at_epoch: float) -> Iterator[None]:
-    """Time a delivery's handler and its done mark; on success also record its lag since it was created."""
+    """Time a delivery's handler; on success also record its lag since it was created."""
     started = time.perf_counter()
     try:
         yield

@@ -33,6 +33,14 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> WorldClock:
     return world
 
 
+@pytest.fixture(autouse=True)
+def one_delivery_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that runs deliveries by hand (``run_delivery``) decides their order: in the test process a run takes
+    no other delivery along. Worker processes keep the batches of the settings; tests/events/test_batches.py
+    runs batches in the test process."""
+    monkeypatch.setattr(settings, "EVENTS_CLAIM_BATCH", 1)
+
+
 @pytest.fixture(scope="session")
 def rabbitmq_url() -> Iterator[str]:
     """RabbitMQ on a virtual host of this test run's own."""
