@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import Link, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -68,3 +69,18 @@ def delivery_run(delivery: Delivery, event: Event) -> Iterator[None]:
         f"process {event.type}", context=origin, kind=SpanKind.CONSUMER, links=links, attributes=attributes
     ):
         yield
+
+
+def in_this_context(callback: Callable[[], None]) -> Callable[[], None]:
+    """``callback`` to run later (``transaction.on_commit``) in the trace context current now: a handler's sends
+    stay inside its delivery span although its batch commits after the span has ended."""
+    captured = otel_context.get_current()
+
+    def run() -> None:
+        token = otel_context.attach(captured)
+        try:
+            callback()
+        finally:
+            otel_context.detach(token)
+
+    return run

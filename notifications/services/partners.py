@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from events.contracts import EventFacts
 from flights.payloads import FlightDelayed
+from observability import outbox_spans
 from rebooking.payloads import PassengerRefunded, ReaccommodatedParty
 
 from .. import selectors
@@ -109,7 +110,8 @@ def send_after_commit(message_ids: list[uuid.UUID]) -> None:
             send_partner_message.delay(str(message_id))
 
     if message_ids:
-        transaction.on_commit(send, robust=True)  # the sweep sends what a broker error left
+        # the sweep sends what a broker error left
+        transaction.on_commit(outbox_spans.in_this_context(send), robust=True)
 
 
 def resend(message_ids: list[uuid.UUID]) -> int:

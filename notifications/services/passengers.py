@@ -15,6 +15,7 @@ from events.contracts import EventFacts
 from events.types import EventType
 from flights.selectors import regimes_of
 from lodging.payloads import HotelBooked
+from observability import outbox_spans
 from passengers.models import Passenger
 from passengers.selectors import passengers_on_flight
 from rebooking.payloads import ItineraryAccepted, PassengerChoice, PassengerReaccommodated, PassengerRefunded
@@ -156,7 +157,8 @@ def send_after_commit(message_ids: Iterable[int]) -> None:
         send_in_batches(ids)
 
     if ids:
-        transaction.on_commit(send, robust=True)  # the sweep sends what a broker error left
+        # the sweep sends what a broker error left
+        transaction.on_commit(outbox_spans.in_this_context(send), robust=True)
 
 
 def send_again(message_ids: Iterable[int]) -> list[int]:
