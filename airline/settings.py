@@ -90,7 +90,6 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",  # before the API's own answers (413, 500), so web clients read them
     "observability.middleware.APIMetricsMiddleware",  # times the API's whole answer, its own refusals included
     "airline.api_middleware.APIMiddleware",  # /api/: correlation id, body limit, 500s in the API's error shape
-    "flights.middleware.FlightFastLane",  # cached gate/status GETs answered here, without the console's middlewares
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

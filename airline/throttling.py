@@ -1,16 +1,17 @@
 """API throttling: fixed-window request counters in the cache, per client address (``ClientRateThrottle``) or
 per anything else a subclass names (``ident``): the booking endpoints count per booking.
 
-Each count a request made is remembered on it, so a request is counted once per counter however many
-paths it takes, and ``uncount`` can give its counts back (a 304 costs the client nothing). The API's fast
-path (``admit``) counts in this process and sends its counts to Redis in batches (``_LocalCounts``), so most
-of its requests make no round trip; DRF views count each request in Redis."""
+Each count a request made is remembered in its WSGI environ (``request.META``), so a request is counted once per
+counter however many paths it takes (the API's fast lane, then Django), and ``uncount`` can give its counts back
+(a 304 costs the client nothing). The fast lane (``admit``) counts in this process and sends its counts to Redis
+in batches (``_LocalCounts``), so most of its requests make no round trip; DRF views count each request in Redis."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import threading
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from django.core.cache import cache, caches
@@ -23,10 +24,10 @@ from airline.redis_cache import RedisCache
 
 logger = logging.getLogger(__name__)
 
-# Where a request's counts are kept on it: {counter key: count}.
-_COUNTS = "throttle_counts"
+# Where a request's counts are kept in its environ: {counter key: count}.
+_COUNTS = "airline.throttle_counts"
 # ...and which of them are kept in this process's batches: {counter key}.
-_LOCAL = "throttle_local"
+_LOCAL = "airline.throttle_local"
 
 
 class ClientRateThrottle(SimpleRateThrottle):
@@ -52,12 +53,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         DRF's version reads ``request.headers``, which parses every header of the request to build; and with
         ``NUM_PROXIES`` unset it trusts any ``X-Forwarded-For``, which a client can forge to escape its rate.
         """
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-        num_proxies = api_settings.NUM_PROXIES
-        if not num_proxies or forwarded is None:
-            return request.META.get("REMOTE_ADDR", "")
-        addresses = forwarded.split(",")
-        return addresses[-min(num_proxies, len(addresses))].strip()
+        return client_address(request.META)
 
     def ident(self, request: HttpRequest, view: Any) -> str:
         """Whose requests are counted together: the client address."""
@@ -69,7 +65,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         key = self.counter_key(self.ident(request, view))
-        counts = _counts(request)
+        counts = _counts(request.META)
         if key not in counts:
             try:
                 counts[key] = _increment(key, self.counter_timeout)
@@ -145,29 +141,40 @@ class _LocalCounts:
 _local_counts = _LocalCounts()
 
 
-def admit(request: HttpRequest) -> bool:
-    """Count ``request`` against its client's rate, in batches (``_LocalCounts``): whether it may have an answer.
+def client_address(meta: Mapping[str, Any]) -> str:
+    """The address of the client of the request whose WSGI environ is ``meta`` (see ``ClientRateThrottle``)."""
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR")
+    num_proxies = api_settings.NUM_PROXIES
+    if not num_proxies or forwarded is None:
+        return meta.get("REMOTE_ADDR", "")
+    addresses = forwarded.split(",")
+    return addresses[-min(num_proxies, len(addresses))].strip()
 
-    The count stays on the request: the throttle of a DRF view handling it next does not count it again. With
-    the cache unreachable the limit fails open, as ``ClientRateThrottle`` does.
+
+def admit(meta: MutableMapping[str, Any]) -> bool:
+    """Count the request whose WSGI environ is ``meta`` against its client's rate, in batches (``_LocalCounts``):
+    whether it may have an answer.
+
+    The count stays in the environ: the throttle of a DRF view handling the request next does not count it
+    again. With the cache unreachable the limit fails open, as ``ClientRateThrottle`` does.
     """
     throttle = ClientRateThrottle()
     if throttle.rate is None:
         return True
-    key = throttle.counter_key(throttle.get_ident(request))
+    key = throttle.counter_key(client_address(meta))
     try:
         count = _local_counts.count(throttle, key)
     except RedisError as exc:
         logger.warning("rate limit not applied, the cache is unreachable: %s", exc)
         return True
-    _counts(request)[key] = count
-    _counted_locally(request).add(key)
+    _counts(meta)[key] = count
+    _counted_locally(meta).add(key)
     return throttle.allows(count)
 
 
 def uncount(request: HttpRequest) -> None:
     """Give back every count ``request`` made: it is not held against anyone's rate (a 304, say)."""
-    counts, local = _counts(request), _counted_locally(request)
+    counts, local = _counts(request.META), _counted_locally(request.META)
     for key in counts:
         if key in local:
             _local_counts.give_back(key)
@@ -179,21 +186,15 @@ def uncount(request: HttpRequest) -> None:
     local.clear()
 
 
-def _counts(request: HttpRequest) -> dict[str, int]:
-    """The counts ``request`` made so far, by counter key (a DRF request reads its Django request's)."""
-    counts: dict[str, int] | None = getattr(request, _COUNTS, None)
-    if counts is None:
-        counts = {}
-        setattr(request, _COUNTS, counts)
+def _counts(meta: MutableMapping[str, Any]) -> dict[str, int]:
+    """The counts the request of environ ``meta`` made so far, by counter key."""
+    counts: dict[str, int] = meta.setdefault(_COUNTS, {})
     return counts
 
 
-def _counted_locally(request: HttpRequest) -> set[str]:
-    """The counter keys of ``request``'s counts kept in this process's batches (``_LocalCounts``)."""
-    local: set[str] | None = getattr(request, _LOCAL, None)
-    if local is None:
-        local = set()
-        setattr(request, _LOCAL, local)
+def _counted_locally(meta: MutableMapping[str, Any]) -> set[str]:
+    """The counter keys of the request's counts kept in this process's batches (``_LocalCounts``)."""
+    local: set[str] = meta.setdefault(_LOCAL, set())
     return local
 
 

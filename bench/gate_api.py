@@ -10,11 +10,13 @@ cache, and serves, each with gunicorn (sync workers, 2 as in the Procfile):
 - the project (its settings, every middleware), throttling on with a rate no run reaches;
 - the baseline (issue 20): a DRF ``APIView`` returning a gate body as a constant, with no authentication,
   permissions or throttling, behind ``SecurityMiddleware`` and ``CommonMiddleware`` only
-  (``bench.api_settings``).
+  (``bench.api_settings``, Django's handler alone: ``bench.api_wsgi``);
+- the floor: a WSGI application with no framework returning the same body (``bench.floor_wsgi``), what the
+  server costs alone.
 
 At each connection count, wrk (one thread) drives them in alternating rounds, the gate API rotating over
 every flight's gate URL. Prints each run (requests/s, p50, p99, the workers' CPU per request), the median of
-the rounds with the spread of requests/s, and the ratio of the medians; then:
+the rounds with the spread of requests/s, and the ratios of the medians; then:
 
 - cold pass: the first request for each flight after the cache was flushed, one at a time;
 - always cold: the gate API with nothing ever cached (FLIGHT_CACHE_TTL_SECONDS=0), the miss path's ceiling.
@@ -93,14 +95,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(port: int, workers: int, nice: int = 0, settings: str = "airline.settings", **extra: str) -> subprocess.Popen:
-    """gunicorn with sync workers on ``port`` and Django ``settings``, as its own process group (at ``nice``
-    priority); returns once it answers."""
+def serve(
+    port: int,
+    workers: int,
+    nice: int = 0,
+    settings: str = "airline.settings",
+    module: str = "airline.wsgi",
+    **extra: str,
+) -> subprocess.Popen:
+    """gunicorn with sync workers on ``port`` serving the WSGI ``module`` with Django ``settings``, as its own
+    process group (at ``nice`` priority); returns once it answers."""
     log = WORK_DIR / f"gate-api-gunicorn-{port}.log"
     env = bench_env(DJANGO_SETTINGS_MODULE=settings, DJANGO_LOG_LEVEL="WARNING",
                     API_ANON_THROTTLE_RATE="1000000000/min", **extra)  # fmt: skip
     process = subprocess.Popen(
-        ["nice", "-n", str(nice), str(ROOT / ".venv/bin/gunicorn"), "airline.wsgi", "--workers", str(workers),
+        ["nice", "-n", str(nice), str(ROOT / ".venv/bin/gunicorn"), module, "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
@@ -202,27 +211,21 @@ def cold_pass(port: int, paths: list[str]) -> list[float]:
     return latencies
 
 
-def side_by_side(
-    gate: subprocess.Popen,
-    gate_port: int,
-    baseline: subprocess.Popen,
-    baseline_port: int,
-    paths: list[str],
-    args: argparse.Namespace,
-    connections: int,
-) -> None:
-    """Alternating rounds of the gate API and the baseline at ``connections``; prints each run, the medians and
-    their ratio."""
-    # Warm: every flight in Redis and (with high odds) in each worker's copy; then both servers' workers.
+Server = tuple[subprocess.Popen, int, list[str]]
+"""A server, its port and the paths wrk asks it for."""
+
+
+def side_by_side(servers: dict[str, Server], args: argparse.Namespace, connections: int) -> None:
+    """Alternating rounds of the gate API, the baseline and the floor at ``connections``; prints each run, the
+    medians and the ratios of the gate API's to the others'."""
+    # Warm: every flight in Redis and (with high odds) in each worker's copy (and its kind of request learned by
+    # the fast lane); then every server's workers.
+    _, gate_port, paths = servers["gate API"]
     for _ in range(4):
         for path in paths:
             get(gate_port, path)
-    wrk(gate, gate_port, paths, 3, connections)
-    wrk(baseline, baseline_port, ["/bench/constant"], 3, connections)
-    servers = {
-        "gate API": (gate, gate_port, paths),
-        "constant DRF view": (baseline, baseline_port, ["/bench/constant"]),
-    }
+    for server, port, view_paths in servers.values():
+        wrk(server, port, view_paths, 3, connections)
     runs: dict[str, list[Run]] = {name: [] for name in servers}
     for n in range(1, args.rounds + 1):
         for name, (server, port, view_paths) in servers.items():
@@ -231,8 +234,9 @@ def side_by_side(
     print(f"{connections} connections, median of {args.rounds} rounds:")
     for name, view_runs in runs.items():
         print(f"  {name:17} {median_run(view_runs)}  (spread {spread(view_runs)})")
-    ratio = median_run(runs["gate API"]).rps / median_run(runs["constant DRF view"]).rps
-    print(f"{connections} connections: ratio gate API / constant DRF view {ratio:.2f}")
+    for name in ("constant DRF view", "trivial WSGI app"):
+        ratio = median_run(runs["gate API"]).rps / median_run(runs[name]).rps
+        print(f"{connections} connections: ratio gate API / {name} {ratio:.2f}")
 
 
 def main() -> None:
@@ -252,7 +256,7 @@ def main() -> None:
     if not args.no_load:
         call_command("load_scenario", str(args.scenario), "--replace", verbosity=0)
     paths, body = gate_paths(), gate_body()
-    gate_port, baseline_port = free_port(), free_port()
+    gate_port, baseline_port, floor_port = free_port(), free_port(), free_port()
     print(f"{len(paths)} flights; gunicorn {args.workers} sync workers; wrk 1 thread, {args.duration:g} s runs")
 
     # Warm: entries outlive the whole run (in service a hot flight misses once per TTL; here the baseline's
@@ -260,10 +264,20 @@ def main() -> None:
     flush_cache()
     gate = serve(gate_port, args.workers, FLIGHT_CACHE_TTL_SECONDS="3600")
     try:
-        baseline = serve(baseline_port, args.workers, settings="bench.api_settings", BENCH_CONSTANT_BODY=body)
+        baseline = serve(baseline_port, args.workers, settings="bench.api_settings", module="bench.api_wsgi",
+                         BENCH_CONSTANT_BODY=body)  # fmt: skip
         try:
-            for connections in args.connections:
-                side_by_side(gate, gate_port, baseline, baseline_port, paths, args, connections)
+            floor = serve(floor_port, args.workers, module="bench.floor_wsgi", BENCH_CONSTANT_BODY=body)
+            servers = {
+                "gate API": (gate, gate_port, paths),
+                "constant DRF view": (baseline, baseline_port, ["/bench/constant"]),
+                "trivial WSGI app": (floor, floor_port, ["/bench/constant"]),
+            }
+            try:
+                for connections in args.connections:
+                    side_by_side(servers, args, connections)
+            finally:
+                stop(floor)
         finally:
             stop(baseline)
         cold = cold_pass(gate_port, paths)

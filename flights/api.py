@@ -1,11 +1,10 @@
 """The flight API for mobile clients: a flight's gate and its status, answered from the cache.
 
-A GET whose flight is in this process's copy of the cache is answered by ``FlightView.from_cache`` before the
-console's middlewares and DRF see the request (``flights.middleware.FlightFastLane``: no request wrapping,
-negotiation or rendering, no Redis round trip: the cached bytes are the body), after the client's throttle
-allows it. Everything else (a miss, a malformed reference, a throttled client, another method) takes the
-full DRF path, which owns the contract: errors in the API's shape, throttling with ``Retry-After``, the
-OpenAPI schema.
+A GET whose flight is in this process's copy of the cache is answered in front of Django by the fast lane
+(``flights.fast_lane``: no Redis round trip, the cached bytes are the body, the headers those Django sent for the
+same kind of request), after the client's throttle allows it. Everything else (a miss, a malformed reference, a
+throttled client, another method) takes the full DRF path, which owns the contract: errors in the API's shape,
+throttling with ``Retry-After``, the OpenAPI schema.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from rest_framework.request import Request
 
 from airline.api_base import PublicAPIView
 from airline.api_errors import ALLOW, ANY_REQUEST, RETRY_AFTER, Documented, error_responses
-from airline.throttling import ClientRateThrottle, admit, uncount
+from airline.throttling import ClientRateThrottle, uncount
 from observability import metrics
 
 from . import gate_cache
@@ -73,12 +72,12 @@ def cached_response(request: HttpRequest, rendered: gate_cache.Rendered) -> Http
     headers = {"ETag": rendered.etag, "Cache-Control": CACHE_CONTROL}
     # META, not request.headers: building the latter parses every header, a cost on the hot path.
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-    if if_none_match and _names(if_none_match, rendered.etag):
+    if if_none_match and etag_matches(if_none_match, rendered.etag):
         return HttpResponseNotModified(headers=headers)
     return HttpResponse(rendered.body, content_type="application/json", headers=headers)
 
 
-def _names(if_none_match: str, etag: str) -> bool:
+def etag_matches(if_none_match: str, etag: str) -> bool:
     """Whether an ``If-None-Match`` value names ``etag`` (weak comparison, as RFC 9110 asks for GET)."""
     offered = parse_etags(if_none_match)
     return "*" in offered or etag in (tag.removeprefix("W/") for tag in offered)
@@ -134,19 +133,21 @@ class FlightView(PublicAPIView):
     throttle_classes = [ClientRateThrottle]
     representation: str
 
-    @classmethod
-    def from_cache(cls, request: HttpRequest, key: str) -> HttpResponse | None:
-        """The response for the flight cached under ``key`` (``gate_cache.key_for_ref``) from this process's copy
-        of the cache if the client may have it, else None (the DRF path answers). A 304 is not counted against
-        the client's rate, even one over it."""
-        entry = gate_cache.cached_here(key)
-        if entry is None:
-            return None
-        response = cached_response(request, entry[cls.representation])
-        if response.status_code == HTTPStatus.NOT_MODIFIED or admit(request):
-            metrics.GATE_CACHE.labels("hit").inc()
-            return response
-        return None
+    def throttled(self, request: Request, wait: float | None) -> None:
+        """Refuse a client over its rate, unless it revalidates the cached body it holds: a 304 costs it nothing
+        (the fast lane answers that request the same way)."""
+        if not self._revalidates_cached(request):
+            super().throttled(request, wait)
+
+    def _revalidates_cached(self, request: Request) -> bool:
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if not if_none_match:
+            return False
+        try:
+            entry = gate_cache.cached(parse_ref(**self.kwargs))
+        except APIException:
+            return False
+        return entry is not None and etag_matches(if_none_match, entry[self.representation].etag)
 
     def get(self, request: Request, designator: str, date: str) -> HttpResponse:
         ref = parse_ref(designator, date)

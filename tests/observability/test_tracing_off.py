@@ -29,6 +29,7 @@ print(json.dumps({
     "instrumentations": sorted(m.split(".")[2] for m in sys.modules if m.count(".") == 2
                                and m.startswith("opentelemetry.instrumentation.")),
     "middleware": [m for m in settings.MIDDLEWARE if "opentelemetry" in m],
+    "application": type(airline.wsgi.application).__name__,
 }))
 """
 
@@ -42,7 +43,8 @@ def _probe(**otel: str) -> dict:
 
 def test_with_no_otel_variable_nothing_is_initialised() -> None:
     assert _probe() == {
-        "provider": "ProxyTracerProvider", "tracing_sdk": False, "instrumentations": [], "middleware": []}  # fmt: skip
+        "provider": "ProxyTracerProvider", "tracing_sdk": False, "instrumentations": [], "middleware": [],
+        "application": "FastLane"}  # fmt: skip
 
 
 def test_an_otlp_endpoint_starts_the_sdk_and_every_instrumentation() -> None:
@@ -50,6 +52,8 @@ def test_an_otlp_endpoint_starts_the_sdk_and_every_instrumentation() -> None:
     assert (probed["provider"], probed["tracing_sdk"]) == ("TracerProvider", True)
     assert {"celery", "django", "httpx", "psycopg", "redis"} <= set(probed["instrumentations"])
     assert probed["middleware"], "the Django instrumentation's middleware is in place"
+    # Every request reaches it: the fast lane (flights.fast_lane) stands aside, a hit would make no server span.
+    assert probed["application"] == "WSGIHandler"
 
 
 @pytest.mark.parametrize(
