@@ -3,9 +3,11 @@
     .venv/bin/python bench/fanout.py [--events 1000] [--latency-samples 100]
 
 PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL), one worker with 2
-processes. Prints: plain Celery no-op tasks/s (the baseline), events/s and
-deliveries/s end to end for N events × 5 subscribers, and the median and p99
-latency from commit to the last delivery done for a single event.
+processes. Prints: the publisher's wall and CPU time per event with no worker
+running, beside plain Celery's for the same 5 messages; plain Celery no-op
+tasks/s (the baseline), events/s and deliveries/s end to end for N events × 5
+subscribers, and the median and p99 latency from commit to the last delivery
+done for a single event.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,8 +40,26 @@ def main() -> None:
     from events.models import Delivery, DeliveryStatus, Event
     from events.services import publish
 
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
-    Event.objects.all().delete()
+    def publish_one(n: int) -> None:
+        with transaction.atomic():
+            publish(BenchPing(n=n))
+
+    def send_plain(n: int) -> None:
+        for queue in QUEUES:
+            noop.apply_async(args=[n], queue=queue)
+
+    def clear() -> None:
+        redis.Redis.from_url(settings.REDIS_URL).flushdb()
+        Event.objects.all().delete()
+
+    clear()
+    plain_wall, plain_cpu = cost_per_call(send_plain, args.events)
+    wall, cpu = cost_per_call(publish_one, args.events)
+    clear()
+    print(
+        f"publishing with no worker running: {wall:.2f} ms wall, {cpu:.2f} ms CPU per event "
+        f"(plain Celery, the same {len(QUEUES)} messages: {plain_wall:.2f} ms wall, {plain_cpu:.2f} ms CPU)"
+    )
     worker = start_worker(ROOT / "var" / "bench" / "fanout-worker.log", **EXTRA)
     try:
         tasks = args.events * len(QUEUES)
@@ -82,6 +103,16 @@ def main() -> None:
         )
     finally:
         stop(worker)
+
+
+def cost_per_call(step: Callable[[int], None], calls: int) -> tuple[float, float]:
+    """The wall and CPU milliseconds (this process's) per call of ``step(n)``, after a few calls not counted."""
+    for n in range(10):
+        step(n)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for n in range(calls):
+        step(n)
+    return (time.perf_counter() - wall) * 1000 / calls, (time.process_time() - cpu) * 1000 / calls
 
 
 if __name__ == "__main__":

@@ -5,23 +5,22 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from django.conf import settings
 from playwright.sync_api import Browser, sync_playwright
 
 from airline import clock as project_clock
 from airline.rabbitmq import rabbitmq_vhost
-from tests.support.brokers import RABBITMQ_URL, Outage, use_broker
+from tests.support.brokers import RABBITMQ_URL, Outage, private_redis, use_broker
 from tests.support.browser import CHROMIUM_ARGS
 from tests.support.clock import WORLD_START, WorldClock
-from tests.support.processes import free_port, wait_for
+from tests.support.processes import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -64,31 +63,10 @@ def broker_outage(broker: str, tmp_path: Path) -> Iterator[Outage]:
     if not broker.startswith("redis"):
         yield Outage(down_url="amqp://guest:guest@127.0.0.1:5674//", up_url=broker, restore=lambda: None)
         return
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is needed for the broker-outage test"
     port = free_port()
-    state: dict[str, subprocess.Popen] = {}
-
-    def start() -> None:
-        state["p"] = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, cwd=tmp_path,
-        )  # fmt: skip
-        client = redis.Redis(port=port)
-        wait_for(lambda: _pings(client), timeout=10, what="the private redis-server")
-
-    url = f"redis://127.0.0.1:{port}/0"
-    yield Outage(down_url=url, up_url=url, restore=start)
-    if "p" in state:
-        state["p"].terminate()
-        state["p"].wait(timeout=10)
-
-
-def _pings(client: redis.Redis) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.ConnectionError:
-        return False
+    with ExitStack() as servers:
+        url = f"redis://127.0.0.1:{port}/0"
+        yield Outage(down_url=url, up_url=url, restore=lambda: servers.enter_context(private_redis(tmp_path, port)))
 
 
 @pytest.fixture

@@ -9,14 +9,19 @@ messages.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+import redis
 from django.conf import settings
 
 from airline import broker
 from airline.celery import app
+from tests.support.processes import wait_for
 
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672")
 """RabbitMQ without a virtual host; make test checks that it answers (scripts/check_services.sh)."""
@@ -52,3 +57,28 @@ def use_broker(url: str) -> Iterator[str]:
     finally:
         app.conf.broker_url, app.conf.broker_transport_options = original
         _reconnect()
+
+
+@contextmanager
+def private_redis(directory: Path, port: int) -> Iterator[str]:
+    """A redis-server of the test's own on ``port`` (nothing saved, working in ``directory``) until the block
+    ends; yields its URL. Its statistics and its outages concern no one else."""
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is needed for tests with a Redis of their own"
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, cwd=directory,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: _pings(redis.Redis(port=port)), timeout=10, what="the private redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.ConnectionError:
+        return False
