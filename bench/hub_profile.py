@@ -25,6 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/airline_bench_profile")
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+# One delivery per claim: a batched claim (docs/adr/0015) would run its queue's waiting deliveries, other
+# subscribers' among them, inside the delivery being timed, and the figures would land on the wrong subscriber.
+os.environ.setdefault("EVENTS_CLAIM_BATCH", "1")
 
 from bench.common import setup_django
 

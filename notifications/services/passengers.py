@@ -44,10 +44,11 @@ def tell_flight_change(*, flight_id: int, delay_minutes: int, cancelled: bool, c
     """Everyone booked on the flight when ``cause`` (its delay of ``delay_minutes``, cancellation or gate change)
     happened hears of it, and, where owed, gets the written notice of their rights (Art. 14(2))."""
     kind = FLIGHT_EVENT_KINDS[EventType(cause.type)]
-    passenger_ids = list(passengers_on_flight(flight_id, as_of=cause.occurred_at).values_list("id", flat=True))
+    contacts = list(passengers_on_flight(flight_id, as_of=cause.occurred_at).values_list("id", "email", "phone"))
+    passenger_ids = [passenger_id for passenger_id, _, _ in contacts]
     changes: Changes = {(passenger_id, kind): {} for passenger_id in passenger_ids}
     changes |= _rights_notices(flight_id, passenger_ids, delay_minutes=delay_minutes, cancelled=cancelled)
-    return _record(cause, changes, flight_id=flight_id)
+    return _record(cause, changes, flight_id=flight_id, contacts=contacts)
 
 
 def _rights_notices(flight_id: int, passenger_ids: list[int], *, delay_minutes: int, cancelled: bool) -> Changes:
@@ -117,12 +118,16 @@ def tell_choice(choice: PassengerChoice, *, cause: EventFacts) -> dict[str, int]
     return _record(cause, changes, flight_id=choice.flight_id)
 
 
-def _record(cause: EventFacts, changes: Changes, *, flight_id: int) -> dict[str, int]:
+def _record(
+    cause: EventFacts, changes: Changes, *, flight_id: int, contacts: Iterable[tuple[int, str, str]] | None = None
+) -> dict[str, int]:
     """One message per change and channel of the passenger, about ``flight_id``; redelivery of the event writes
-    nothing new (nor does a second notice of rights for the flight)."""
-    contacts = Passenger.objects.filter(id__in={passenger_id for passenger_id, _ in changes}).values_list(
-        "id", "email", "phone"
-    )
+    nothing new (nor does a second notice of rights for the flight). ``contacts`` are the passengers' (id, email,
+    phone) when the caller has read them already; otherwise they are read here."""
+    if contacts is None:
+        contacts = Passenger.objects.filter(id__in={passenger_id for passenger_id, _ in changes}).values_list(
+            "id", "email", "phone"
+        )
     channels = {pid: _channels(email, phone) for pid, email, phone in contacts}
     messages = [
         PassengerMessage(
