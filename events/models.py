@@ -63,7 +63,11 @@ class Delivery(LeasedWork):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.CharField(max_length=64)
     queue = models.CharField(max_length=64)
-    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last sent to the broker.")
+    dispatched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sent to the broker (or marked sent by the transaction whose commit sends it).",
+    )
     dispatch_count = models.PositiveSmallIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
     result = models.JSONField(default=dict, blank=True, help_text="What the handler produced (counts).")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from airline import clock
 from observability import outbox_spans
 
 from . import registry
 from .contracts import EventFacts, EventPayload
-from .dispatch import dispatch_on_commit
+from .dispatch import dispatch_on_commit, marked_sent
 from .models import Delivery, DeliveryStatus, Event
 
 
@@ -48,8 +49,10 @@ def publish(
         drill=drill or bool(caused_by and caused_by.drill),
         trace_context=outbox_spans.published(event_type, event_id),
     )
+    sent = marked_sent()
     deliveries = Delivery.objects.bulk_create(
-        Delivery(event=event, subscriber=s.subscriber, queue=s.queue) for s in registry.subscriptions_for(event_type)
+        Delivery(event=event, subscriber=s.subscriber, queue=s.queue, **sent)
+        for s in registry.subscriptions_for(event_type)
     )
     dispatch_on_commit(deliveries)
     return event
@@ -64,7 +67,11 @@ def redeliver(delivery_ids: list[int]) -> int:
         )
     )
     Delivery.objects.filter(id__in=[d.id for d in deliveries]).update(
-        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None, finished_at=None, dispatched_at=None
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        next_attempt_at=None,
+        finished_at=None,
+        **marked_sent(F("dispatch_count") + 1),
     )
     dispatch_on_commit(deliveries)
     return len(deliveries)

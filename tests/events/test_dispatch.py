@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from airline.celery import app
 from events.dispatch import dispatch
@@ -23,10 +24,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _undispatched(events: int) -> list[Delivery]:
-    """The deliveries of ``events`` new events, never sent (the test's transaction never commits)."""
+    """The deliveries of ``events`` new events, never sent (the test's transaction never commits), as the relay
+    finds them when the broker was down at their commit."""
     with transaction.atomic():
         for n in range(events):
             publish(Parent(n=n))
+    Delivery.objects.update(dispatched_at=None, dispatch_count=0)
     return list(Delivery.objects.order_by("id"))
 
 
@@ -46,6 +49,26 @@ def test_a_dispatch_puts_each_message_on_its_subscribers_queue_and_marks_it_sent
     assert {queue: _messages_in(queue) for queue in per_queue} == per_queue
     assert set(Delivery.objects.values_list("dispatch_count", flat=True)) == {1}
     assert not Delivery.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def test_a_publisher_marks_its_deliveries_sent_in_its_transaction_and_its_commit_only_sends(
+    tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
+    with private_redis(tmp_path, free_port()) as url, use_broker(url):
+        with django_capture_on_commit_callbacks() as on_commit, transaction.atomic():
+            publish(Parent(n=1))
+            marks = list(Delivery.objects.values_list("dispatched_at", "dispatch_count"))
+        assert len(marks) == 2 and all(at is not None and count == 1 for at, count in marks), "marked before commit"
+        server = redis.Redis.from_url(url)
+        server.config_resetstat()
+
+        with CaptureQueriesContext(connection) as queries:
+            for callback in on_commit:
+                callback()
+
+        assert [q["sql"] for q in queries.captured_queries] == [], "no second write, no second commit"
+        stats = server.info("commandstats")
+        assert stats["cmdstat_lpush"]["calls"] == 2, "one message to each subscriber's queue"
 
 
 def test_a_dispatch_on_redis_sends_one_lpush_per_message_and_looks_up_no_binding(tmp_path: Path) -> None:
