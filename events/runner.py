@@ -5,7 +5,8 @@ either both or neither; together with idempotent handlers this turns at-least-on
 exactly-once effect.
 
 A task claims its own delivery together with up to ``EVENTS_CLAIM_BATCH - 1`` other deliveries of its queue
-that were never attempted (their own messages then find them taken and skip), and runs their handlers one
+that were never attempted (their own messages then find them taken and skip), as many as its queue's recent
+handlers fit in a batch's time (``events.pace``), and runs their handlers one
 after another in one transaction: one claim and one commit for a whole backlog instead of one per delivery
 (docs/adr/0015). Once a batch has taken ``EVENTS_BATCH_SECONDS`` of handler time it commits, and the
 deliveries it did not reach are given back and sent again, so slow handlers still spread over every free
@@ -28,7 +29,7 @@ from django.db.models import Case, JSONField, QuerySet, Subquery, Value, When
 
 from observability import metrics, outbox_spans
 
-from . import leasing, registry
+from . import leasing, pace, registry
 from .backoff import retry_wait
 from .contracts import InvalidPayload, decode
 from .correlation import correlation
@@ -54,12 +55,13 @@ def call_handler(event: Event, subscriber: str) -> dict[str, Any]:
     return subscription.handler(decode(event.type, event.version, event.payload), event.facts) or {}
 
 
-def run_delivery(delivery_id: int, *, task_id: str = "") -> str:
+def run_delivery(delivery_id: int, *, task_id: str = "", queue: str | None = None) -> str:
     """Run delivery ``delivery_id`` if it may start now, with never-attempted deliveries of its queue waiting behind
-    it; return its resulting status (``skipped`` if it could not be claimed)."""
+    it; return its resulting status (``skipped`` if it could not be claimed). ``queue`` is the queue its message
+    came from, if known: how many it takes along depends on that queue's pace."""
     token = uuid.uuid4()
     lease_seconds = settings.EVENTS_LEASE_SECONDS
-    work = Delivery.objects.filter(id__in=_with_waiting_behind(delivery_id))
+    work = Delivery.objects.filter(id__in=_with_waiting_behind(delivery_id, pace.take_along(queue)))
     claimed = leasing.claim(
         work,
         token=token,
@@ -96,14 +98,16 @@ def _run_claimed(deliveries: list[Delivery], token: uuid.UUID) -> dict[int, str]
     return statuses
 
 
-def _with_waiting_behind(delivery_id: int) -> QuerySet:
-    """The ids of ``delivery_id`` and of the never-attempted deliveries of its queue that its claim takes along
-    (oldest first; ``delivery_waiting_idx`` finds them without reading the rest of the queue)."""
+def _with_waiting_behind(delivery_id: int, along: int) -> QuerySet | list[int]:
+    """The ids of ``delivery_id`` and of up to ``along`` never-attempted deliveries of its queue that its claim
+    takes along (oldest first; ``delivery_waiting_idx`` finds them without reading the rest of the queue)."""
+    if not along:
+        return [delivery_id]
     own = Delivery.objects.filter(id=delivery_id).order_by().values("id")
     waiting = Delivery.objects.filter(
         queue=Subquery(own.values("queue")), status=DeliveryStatus.PENDING, attempts=0
     ).exclude(id=delivery_id)
-    return own.union(waiting.order_by("id").values("id")[: settings.EVENTS_CLAIM_BATCH - 1], all=True)
+    return own.union(waiting.order_by("id").values("id")[:along], all=True)
 
 
 def _run_batch(deliveries: Sequence[Delivery], token: uuid.UUID) -> tuple[int, bool]:
@@ -120,6 +124,7 @@ def _run_batch(deliveries: Sequence[Delivery], token: uuid.UUID) -> tuple[int, b
                 results[delivery.id] = _handle(delivery)
                 if time.monotonic() - started >= settings.EVENTS_BATCH_SECONDS:
                     break
+            pace.observe(deliveries[0].queue, time.monotonic() - started, tried)
             outcome = Case(*(When(id=i, then=Value(r, output_field=JSONField())) for i, r in results.items()))
             done = Delivery.objects.filter(id__in=results)
             if leasing.finish(done, token, DeliveryStatus.DONE, result=outcome) != len(results):
@@ -149,7 +154,9 @@ def _run_alone(delivery: Delivery, token: uuid.UUID) -> str:
     work = Delivery.objects.filter(id=delivery.id)
     try:
         with leasing.atomic(using=work.db, durable=False):  # why it may be lost safely: docs/adr/0015
+            started = time.monotonic()
             result = _handle(delivery)
+            pace.observe(delivery.queue, time.monotonic() - started, 1)
             if not leasing.finish(work, token, DeliveryStatus.DONE, result=result):
                 raise _LeaseLost
     except _LeaseLost:

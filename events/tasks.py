@@ -10,8 +10,10 @@ from . import runner
 
 @shared_task(name="events.run_delivery", acks_late=True, reject_on_worker_lost=True)
 def deliver(delivery_id: int) -> str:
-    """Run one delivery (sent to the subscriber's own queue; the task keeps its registered name)."""
-    return runner.run_delivery(int(delivery_id), task_id=deliver.request.id or "")
+    """Run one delivery (sent to the subscriber's own queue, the routing key: ``events.dispatch``; the task keeps its
+    registered name)."""
+    queue = (deliver.request.delivery_info or {}).get("routing_key")
+    return runner.run_delivery(int(delivery_id), task_id=deliver.request.id or "", queue=queue)
 
 
 @shared_task(name="events.relay", acks_late=True, ignore_result=True)

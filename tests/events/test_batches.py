@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from events import leasing
+from events import leasing, pace
 from events.models import Delivery, Event
 from events.runner import run_delivery
 from tests.support.flows import publish_now
@@ -21,7 +21,8 @@ def _delivery(event: Event, subscriber: str) -> Delivery:
 
 
 @pytest.fixture
-def long_batches(settings) -> None:
+def long_batches(settings, monkeypatch) -> None:
+    monkeypatch.setattr(pace, "_seconds_per_delivery", {})  # every queue takes the full batch along
     settings.EVENTS_CLAIM_BATCH = 16  # the project's default (the suite's runs take none along)
     settings.EVENTS_BATCH_SECONDS = 60  # a busy machine's slow handler must not end a batch early here
     settings.EVENTS_MAX_COUNTDOWN_SECONDS = 0  # retries wait for the relay
