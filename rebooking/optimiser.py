@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from .components import Choice, split
 from .domain import Candidate, Itinerary, Leg, Party
 from .greedy import greedy
-from .lexmilp import solve
 from .search import Network
 
 SOLVER = "HiGHS via scipy.optimize.milp"
@@ -64,6 +63,10 @@ class Plan:
 
 def reaccommodate(parties: Sequence[Party], network: Network, *, time_limit: float = 30.0) -> Plan:
     """Rebook ``parties`` (one per booking) on ``network``, within about ``time_limit`` seconds in all."""
+    # Imported here, not at the top: SciPy's MILP (about 70 MiB with NumPy) then loads only in the processes that
+    # solve, not in every process that loads the app (web workers, beat, the worker's main process).
+    from .lexmilp import solve
+
     started = time.monotonic()
     deadline = started + time_limit
     if len({party.booking_id for party in parties}) != len(parties):
