@@ -231,8 +231,10 @@ EVENTS_RETRY_BASE_SECONDS = env.float("EVENTS_RETRY_BASE_SECONDS", default=5.0)
 EVENTS_RETRY_CAP_SECONDS = env.float("EVENTS_RETRY_CAP_SECONDS", default=600.0)
 # Retries waiting longer than this are scheduled in the database and sent by the relay.
 EVENTS_MAX_COUNTDOWN_SECONDS = env.float("EVENTS_MAX_COUNTDOWN_SECONDS", default=60.0)
-# A pending delivery sent this long ago and never started is sent again (lost message).
+# A pending delivery sent this long ago and never started is sent again (lost message) once its queue's backlog
+# on the broker is empty, or after the longer EVENTS_REDISPATCH_MAX_SECONDS whatever the backlog (events.relay).
 EVENTS_REDISPATCH_SECONDS = env.float("EVENTS_REDISPATCH_SECONDS", default=90.0)
+EVENTS_REDISPATCH_MAX_SECONDS = env.float("EVENTS_REDISPATCH_MAX_SECONDS", default=900.0)
 EVENTS_RELAY_GRACE_SECONDS = env.float("EVENTS_RELAY_GRACE_SECONDS", default=10.0)
 EVENTS_RELAY_BATCH = env.int("EVENTS_RELAY_BATCH", default=2000)
 # Extra modules registering subscribers (the test suite adds its own).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -79,3 +79,24 @@ def _send(deliveries: Sequence[Delivery], *, countdown: float | None = None) -> 
         logger.exception("broker unreachable: %d deliveries left for the relay", len(deliveries))
         return False
     return True
+
+
+def waiting_messages(queues: Iterable[str]) -> dict[str, int]:
+    """How many messages wait in each of ``queues`` on the broker (not those a worker has taken and not yet
+    acknowledged); empty if the broker cannot be reached. A queue the broker does not hold counts 0: Redis keeps
+    no empty list, and a queue nobody declared holds nothing."""
+    from .tasks import deliver
+
+    waiting: dict[str, int] = {}
+    try:
+        with deliver.app.connection_for_write() as connection:
+            for queue in queues:
+                with connection.channel() as channel:  # a failed declaration closes its channel on RabbitMQ
+                    try:
+                        waiting[queue] = channel.queue_declare(queue=queue, passive=True).message_count
+                    except connection.channel_errors:
+                        waiting[queue] = 0
+    except Exception:  # kombu raises a variety of connection errors
+        logger.warning("the broker could not tell its queues' backlogs", exc_info=True)
+        return {}
+    return waiting
