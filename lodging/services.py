@@ -45,15 +45,14 @@ class Lodger:
 def lodge_after_delay(delay: FlightDelayed, *, cause: EventFacts) -> dict[str, Any]:
     """Origin overnight (POLICY "Hotel stays"): when a delay moves the departure to a later local date, everyone
     booked on the flight when it was delayed needs a room at the origin for the night of the scheduled departure
-    date. Only where the flight's regime gives care (none under ``none``)."""
-    if not _care_applies(delay.flight_id):
-        return dict(NOTHING)
+    date. Only where the flight's regime gives care (none under ``none``; read only once a night is owed, as most
+    delays owe none)."""
     night = hotel_night(
         since=delay.scheduled_departure,
         departs=delay.estimated_departure,
         timezone=airport_timezones([delay.origin])[delay.origin],
     )
-    if night is None:
+    if night is None or not _care_applies(delay.flight_id):
         return dict(NOTHING)
     lodgers = [
         Lodger(booking.booking_id, booking.locator, booking.passenger_ids, delay.origin, night, StayCause.DELAY)
@@ -69,8 +68,6 @@ def lodge_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cau
     onward flight departs a later local date than the arrival there, or, when none could be found, for the night
     of the arrival date there. Unprotected parties after a cancellation get no automatic stay: operators decide
     for them."""
-    if not _care_applies(reaccommodation.flight_id):
-        return dict(NOTHING)
     zones = airport_timezones({party.disruption_airport for party in reaccommodation.parties})
     lodgers = []
     for party in reaccommodation.parties:
@@ -81,6 +78,8 @@ def lodge_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cau
             lodgers.append(
                 Lodger(party.booking_id, party.locator, tuple(party.passenger_ids), airport, night, stay_cause)
             )
+    if not lodgers or not _care_applies(reaccommodation.flight_id):
+        return dict(NOTHING)
     return book_stays(lodgers, flight_id=reaccommodation.flight_id, flight=reaccommodation.flight, cause=cause)
 
 

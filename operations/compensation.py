@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from flights.models import Flight, FlightStatus
-from flights.selectors import estimated_arrivals, regimes_of
+from flights.selectors import estimated_arrivals, regime_of, regimes_of
 from passengers.selectors import journeys
 from rebooking.payloads import ReaccommodatedParty
 from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
@@ -71,11 +71,14 @@ def owed_after_refund(
 
 
 def _owed(claims: list[Claim], *, flight: Flight, reason: str, occurred_at: dt.datetime) -> Owing:
-    """The claims that are eligible, each owed a compensation duty due 7 days after the event (three queries)."""
+    """The claims that are eligible, each owed a compensation duty due 7 days after the event (two queries, three
+    when a journey starts on another flight). ``flight`` comes with its airports and carrier (its regime is read
+    from them)."""
     if not claims:
         return []
     paths = journeys({claim.booking_id for claim in claims})
-    regimes = regimes_of(sorted({flight.id} | {path.first_flight_id for path in paths.values()}))
+    others = sorted({path.first_flight_id for path in paths.values()} - {flight.id})
+    regimes = {flight.id: regime_of(flight), **(regimes_of(others) if others else {})}
     duty = compensation_owed(occurred_at)
     owing: Owing = []
     for claim in claims:

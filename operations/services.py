@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from airline import clock
 from events.contracts import EventFacts
@@ -129,13 +130,7 @@ def owe_after_refund(refunded: PassengerRefunded, *, cause: EventFacts) -> dict[
 def owe(owing: Owing, *, root_id: uuid.UUID, flight_id: int) -> int:
     """Record ``owing`` for the disruption ``root_id`` (a duty already recorded, open or met, is kept); return
     how many were new."""
-    duties = [
-        Duty(root_id=root_id, flight_id=flight_id, passenger_id=p, kind=duty.kind, due=duty.due) for p, duty in owing
-    ]
-    held = Duty.objects.filter(root_id=root_id)
-    before = held.count()
-    Duty.objects.bulk_create(duties, ignore_conflicts=True)  # returns every row given, inserted or not
-    return held.count() - before
+    return _record(((p, duty.kind, duty.due) for p, duty in owing), root_id=root_id, flight_id=flight_id)
 
 
 def meet(kind: DutyKind, passenger_ids: Iterable[int], *, cause: EventFacts, flight_id: int) -> int:
@@ -150,15 +145,47 @@ def meet(kind: DutyKind, passenger_ids: Iterable[int], *, cause: EventFacts, fli
     now = clock.now()
     open_ones = Duty.objects.filter(root_id=cause.root_id, kind=kind, passenger_id__in=ids, status=DutyStatus.OPEN)
     updated = open_ones.update(status=DutyStatus.MET, met_at=now, met_by_id=cause.id)
-    Duty.objects.bulk_create(
-        [
-            Duty(root_id=cause.root_id, flight_id=flight_id, passenger_id=p, kind=kind, due=now,
-                 status=DutyStatus.MET, met_at=now, met_by_id=cause.id)
-            for p in ids
-        ],
-        ignore_conflicts=True,
-    )  # fmt: skip
+    _record(((p, kind, now) for p in ids), root_id=cause.root_id, flight_id=flight_id, met_at=now, met_by=cause.id)
     return updated
+
+
+#: One statement for any number of duties: the rows' columns as three arrays (the driver sends a list as one
+#: array parameter), where ``bulk_create`` builds a model and a placeholder per field per row; ``ON CONFLICT DO
+#: NOTHING`` keeps a duty already recorded (``duty_once_per_disruption``), and the row count is the rows inserted.
+RECORD = """
+    INSERT INTO operations_duty
+        (root_id, flight_id, passenger_id, kind, due, status, met_at, met_by_id, created_at, waived_by, waive_reason)
+    SELECT %s::uuid, %s::bigint, passenger_id, kind, due, %s, %s::timestamptz, %s::uuid, %s::timestamptz, '', ''
+    FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[]) AS owed (passenger_id, kind, due)
+    ON CONFLICT DO NOTHING
+"""
+
+
+def _record(
+    duties: Iterable[tuple[int, DutyKind, dt.datetime]],
+    *,
+    root_id: uuid.UUID,
+    flight_id: int,
+    met_at: dt.datetime | None = None,
+    met_by: uuid.UUID | None = None,
+) -> int:
+    """Insert the disruption's ``duties`` (passenger id, kind, due) not recorded yet, open, or met ``met_at`` by
+    the event ``met_by``; return how many were inserted."""
+    passenger_ids: list[int] = []
+    kinds: list[str] = []
+    dues: list[dt.datetime] = []
+    for passenger_id, kind, due in duties:
+        passenger_ids.append(passenger_id)
+        kinds.append(kind.value)
+        dues.append(due)
+    if not passenger_ids:
+        return 0
+    status = DutyStatus.OPEN if met_at is None else DutyStatus.MET
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RECORD, (root_id, flight_id, status.value, met_at, met_by, timezone.now(), passenger_ids, kinds, dues)
+        )
+        return cursor.rowcount
 
 
 def meet_hotels(booked: HotelBooked, *, cause: EventFacts) -> dict[str, int]:

@@ -18,9 +18,10 @@ from notifications import passenger_delivery
 from notifications.models import PassengerMessage
 from operations.models import Duty
 from operations.selectors import business_statuses
-from operations.services import NotWaivable, request_waivers, review
+from operations.services import NotWaivable, meet, owe, request_waivers, review
 from passengers.models import Booking
 from rebooking.choices import refund
+from rights.duties import DutyKind, Owed
 from scenarios.outcomes import build_outcomes
 from tests.support.flows import handle, run_flow
 from tests.support.operators import login
@@ -175,3 +176,28 @@ def test_operators_see_duties_and_waive_them_with_a_reason_in_the_console(
     assert set(Duty.objects.filter(id__in=open_notices).values_list("status", "waived_by", "waive_reason")) == {
         ("waived", "Customer-service", "printed notice at the gate")
     }
+
+
+def test_recording_duties_counts_only_the_new_ones_and_keeps_those_recorded(stranded: Flight) -> None:
+    root = delay_flight(flight=stranded, delay_minutes=10, reason="TECH")  # owes nothing by itself
+    first, second = Booking.objects.get(locator="STRAND").passengers.order_by("id")[:2]
+    due = root.occurred_at + dt.timedelta(hours=1)
+    assert meet(DutyKind.MEAL, [first.id], cause=root.facts, flight_id=stranded.id) == 0, "none was open"
+    assert owe([(first.id, Owed(DutyKind.MEAL, due))], root_id=root.id, flight_id=stranded.id) == 0, "recorded met"
+    owing = [(p.id, Owed(kind, due)) for p in (first, second) for kind in (DutyKind.MEAL, DutyKind.HOTEL)]
+    assert owe(owing + owing[-1:], root_id=root.id, flight_id=stranded.id) == 3, "a duty given twice is new once"
+    assert owe(owing, root_id=root.id, flight_id=stranded.id) == 0
+    duties = Duty.objects.filter(root=root)
+    assert set(duties.values_list("passenger_id", "kind", "status", "met_by_id")) == {
+        (first.id, "meal", "met", root.id),
+        (first.id, "hotel", "open", None),
+        (second.id, "meal", "open", None),
+        (second.id, "hotel", "open", None),
+    }
+    assert set(duties.filter(status="open").values_list("due", "flight_id", "met_at", "waived_by", "waive_reason")) == {
+        (due, stranded.id, None, "", "")
+    }
+    met = duties.get(status="met")
+    assert met.due == met.met_at and met.created_at is not None
+    assert meet(DutyKind.HOTEL, [first.id, second.id], cause=root.facts, flight_id=stranded.id) == 2
+    assert set(duties.filter(kind="hotel").values_list("status", "met_by_id")) == {("met", root.id)}
