@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import ssl
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +20,7 @@ from werkzeug import Request, Response
 
 from flights.models import Flight
 from flights.services import delay_flight
-from notifications import email_gateway, passenger_delivery
+from notifications import email_gateway, partner_http, passenger_delivery
 from notifications.models import PassengerMessage
 from tests.airline.test_security import manage
 from tests.support.flows import run_subscriber
@@ -124,6 +125,25 @@ def test_a_send_repeated_by_the_sweep_after_a_crash_has_the_same_key_and_is_deli
     assert first == again == passenger_delivery.message_id_header(message), "attempt-independent"
     assert len(provider.delivered) == 1, "the gateway absorbed the repeat"
     assert _status(message) == ("done", "")
+
+
+def test_every_http_client_shares_the_process_s_one_verifying_ssl_context(
+    provider: Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[ssl.SSLContext] = []
+    create = ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        built.append(create(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    partner_http.ssl_context.cache_clear()
+    for email in PassengerMessage.objects.filter(channel="email"):
+        passenger_delivery.send_batch([email.id])  # a client per batch
+    partner_http.post_signed("http://127.0.0.1:9/pa", b"{}", idempotency_key="k", secret="s")
+    assert len(built) == 1 and built[0] is partner_http.ssl_context()
+    assert built[0].verify_mode == ssl.CERT_REQUIRED and built[0].check_hostname
 
 
 @pytest.mark.parametrize(
