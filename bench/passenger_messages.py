@@ -1,15 +1,15 @@
 """Sending passenger messages: ``passenger_delivery.send_batch`` in this process, through the hub's email gateway.
 
-    .venv/bin/python bench/passenger_messages.py [--messages 5000]
+    .venv/bin/python bench/passenger_messages.py [--messages 5000] [--channel email|sms]
 
 Loads the demo scenario into BENCH_DATABASE_URL (default h_send_bench, Redis db 12), delays its flights one
 after another (under two hours: no notice of rights) and runs the notifications handler of each delay in this
-process until N passenger messages exist (emails and texts, as the handler writes them; the excess is
-removed). A local email gateway (``bench.hub_processes.EmailGateway``, in a child process so that this
-process's CPU time is the sender's alone) takes the emails, texts go to a file. Then it times ``send_batch``
-over every message in batches of ``PASSENGER_MESSAGE_BATCH``, and prints messages/s, this process's CPU ms per
-message and SQL statements per message (BEGIN and COMMIT not counted), and checks that every message ended
-``done``, the gateway received each email's key once and the file each text once.
+process until N passenger messages exist (emails and texts as the handler writes them, or of one channel
+only; the others are removed). A local email gateway (``bench.hub_processes.EmailGateway``, in a child
+process so that this process's CPU time is the sender's alone) takes the emails, texts go to a file. Then it
+times ``send_batch`` over every message in batches of ``PASSENGER_MESSAGE_BATCH``, and prints messages/s, this
+process's CPU ms per message and SQL statements per message (BEGIN and COMMIT not counted), and checks that
+every message ended ``done``, the gateway received each email's key once and the file each text once.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def _serve(pipe: Connection) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=5000, help="passenger messages to send (default 5000)")
+    parser.add_argument("--channel", choices=("email", "sms"), help="only messages of this channel (default both)")
     args = parser.parse_args()
 
     pipe, child_end = multiprocessing.get_context("fork").Pipe()
@@ -56,7 +57,7 @@ def main() -> None:
     os.environ.update(pipe.recv())  # the gateway's settings
     setup_django(DJANGO_LOG_LEVEL="WARNING", SMS_FILE_PATH=str(SMS_LOG))
     try:
-        ids = make_messages(args.messages)
+        ids = make_messages(args.messages, args.channel)
         figures = send_all(ids)
         pipe.send("report")
         check(ids, pipe.recv(), figures)
@@ -64,9 +65,9 @@ def main() -> None:
         gateway.terminate()
 
 
-def make_messages(count: int) -> list[int]:
-    """At least ``count`` messages written by the notifications handler for delays of the demo's flights; the
-    first ``count`` are kept. Returns their ids."""
+def make_messages(count: int, channel: str | None) -> list[int]:
+    """At least ``count`` messages (of ``channel``, if given) written by the notifications handler for delays of
+    the demo's flights; the first ``count`` are kept. Returns their ids."""
     import redis
     from django.conf import settings
     from django.core.management import call_command
@@ -82,22 +83,23 @@ def make_messages(count: int) -> list[int]:
         call_command("load_scenario", str(ROOT / "scenarios/contract/demo.json"), "--replace", stdout=quiet)
     started = time.perf_counter()
     flights = list(Flight.objects.order_by("id"))
+    kept = PassengerMessage.objects.filter(channel=channel) if channel else PassengerMessage.objects.all()
     minutes = 30
-    while PassengerMessage.objects.count() < count:
+    while kept.count() < count:
         for flight in flights:
             call_handler(delay_flight(flight=flight, delay_minutes=minutes, reason="TECH"), "notifications")
         minutes += 1
         if minutes >= 120:
             raise SystemExit(f"the demo scenario's delays under two hours give fewer than {count} messages")
-    ids = list(PassengerMessage.objects.order_by("id").values_list("id", flat=True))
-    PassengerMessage.objects.filter(id__in=ids[count:]).delete()
+    ids = list(kept.order_by("id").values_list("id", flat=True))[:count]
+    PassengerMessage.objects.exclude(id__in=ids).delete()
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # the send tasks the handler queued: this process sends
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     SMS_LOG.parent.mkdir(parents=True, exist_ok=True)
     SMS_LOG.write_bytes(b"")
     print(f"{count} passenger messages written in {time.perf_counter() - started:.1f} s")
-    return ids[:count]
+    return ids
 
 
 def send_all(ids: list[int]) -> dict[str, float]:
