@@ -63,7 +63,14 @@ def payload(message: EmailMessage, message_id: str) -> dict[str, Any]:
 
 class EmailBackend(BaseEmailBackend):
     """Sends each email as one idempotent POST to the gateway; raises :class:`EmailGatewayError` on a non-2xx
-    answer, a timeout or a connection error (unless ``fail_silently``)."""
+    answer, a timeout or a connection error (unless ``fail_silently``).
+
+    ``absorbs_repeats``: an email sent again with its Message-ID is delivered once, so the sender may write the
+    outcomes of several emails together and without waiting for the disk (``passenger_delivery``). Django's
+    own backends have no such attribute: the sender treats them as not absorbing repeats.
+    """
+
+    absorbs_repeats = True
 
     def __init__(
         self, fail_silently: bool = False, url: str | None = None, api_key: str | None = None, **kwargs: Any
