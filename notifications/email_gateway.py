@@ -25,7 +25,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import DNS_NAME
 
-from .partner_http import is_http_url
+from . import partner_http
 
 
 class EmailGatewayError(Exception):
@@ -63,7 +63,14 @@ def payload(message: EmailMessage, message_id: str) -> dict[str, Any]:
 
 class EmailBackend(BaseEmailBackend):
     """Sends each email as one idempotent POST to the gateway; raises :class:`EmailGatewayError` on a non-2xx
-    answer, a timeout or a connection error (unless ``fail_silently``)."""
+    answer, a timeout or a connection error (unless ``fail_silently``).
+
+    ``absorbs_repeats``: an email sent again with its Message-ID is delivered once, so the sender may write the
+    outcomes of several emails together and without waiting for the disk (``passenger_delivery``). Django's
+    own backends have no such attribute: the sender treats them as not absorbing repeats.
+    """
+
+    absorbs_repeats = True
 
     def __init__(
         self, fail_silently: bool = False, url: str | None = None, api_key: str | None = None, **kwargs: Any
@@ -71,7 +78,7 @@ class EmailBackend(BaseEmailBackend):
         super().__init__(fail_silently=fail_silently, **kwargs)
         self.url = url or settings.EMAIL_GATEWAY_URL
         self.api_key = api_key or settings.EMAIL_GATEWAY_API_KEY
-        if not is_http_url(self.url):
+        if not partner_http.is_http_url(self.url):
             raise ImproperlyConfigured(f"EMAIL_GATEWAY_URL {self.url!r} is not an http/https URL")
         if not self.api_key:
             raise ImproperlyConfigured("EMAIL_GATEWAY_API_KEY is empty")
@@ -81,10 +88,8 @@ class EmailBackend(BaseEmailBackend):
         """Open the HTTP client (one connection pool for a batch); True if this call opened it."""
         if self.client is not None:
             return False
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(settings.EMAIL_TIMEOUT),
-            follow_redirects=False,
-            headers={"Authorization": f"Bearer {self.api_key}"},
+        self.client = partner_http.client(
+            httpx.Timeout(settings.EMAIL_TIMEOUT), headers={"Authorization": f"Bearer {self.api_key}"}
         )
         return True
 

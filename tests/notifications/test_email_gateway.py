@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import ssl
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
+from django.db import connection
 from django.utils import timezone
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from flights.models import Flight
 from flights.services import delay_flight
-from notifications import email_gateway, passenger_delivery
+from notifications import email_gateway, partner_http, passenger_delivery
 from notifications.models import PassengerMessage
 from tests.airline.test_security import manage
 from tests.support.flows import run_subscriber
@@ -124,6 +126,95 @@ def test_a_send_repeated_by_the_sweep_after_a_crash_has_the_same_key_and_is_deli
     assert first == again == passenger_delivery.message_id_header(message), "attempt-independent"
     assert len(provider.delivered) == 1, "the gateway absorbed the repeat"
     assert _status(message) == ("done", "")
+
+
+class KilledAtTheThirdEmail(email_gateway.EmailBackend):
+    """The gateway accepts the third email of the process, then the worker dies (as a SIGKILL would)."""
+
+    accepted = 0
+
+    def send_messages(self, email_messages: Any) -> int:
+        sent = super().send_messages(email_messages)
+        type(self).accepted += sent
+        if self.accepted == 3:
+            raise SystemExit("killed")
+        return sent
+
+
+@pytest.mark.parametrize(("per_write", "written"), [(2, 2), (20, 0)])
+def test_a_worker_killed_mid_batch_sends_again_only_the_emails_whose_outcome_was_unwritten_absorbed_by_the_gateway(
+    provider: Provider, settings: Any, monkeypatch: pytest.MonkeyPatch, per_write: int, written: int
+) -> None:
+    monkeypatch.setattr(passenger_delivery, "OUTCOMES_PER_WRITE", per_write)
+    monkeypatch.setattr(passenger_delivery, "OUTCOME_WRITE_SECONDS", 60.0)
+    monkeypatch.setattr(KilledAtTheThirdEmail, "accepted", 0)
+    settings.EMAIL_BACKEND = f"{__name__}.KilledAtTheThirdEmail"
+    emails = PassengerMessage.objects.filter(channel="email")
+    with pytest.raises(SystemExit):
+        passenger_delivery.send_batch(list(emails.values_list("id", flat=True)))
+    assert emails.filter(status="done").count() == written, "the outcomes written before the kill"
+    emails.update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    settings.EMAIL_BACKEND = "notifications.email_gateway.EmailBackend"
+    assert passenger_delivery.send_batch(passenger_delivery.due_for_sweep()) == {"done": 3 - written, "dead": 0}
+    assert len(provider.requests) == 6 - written and len(provider.delivered) == 3, "each repeat absorbed"
+
+
+Updates = list[tuple[set[int], str]]
+
+
+def _outcome_writes(send: Callable[[], object]) -> tuple[Updates, Updates]:
+    """The claims and the outcome writes of passenger messages ``send`` makes: each statement's integer parameters
+    (an outcome's: the message ids) and the ``synchronous_commit`` in force when it ran (``off``: its commit does
+    not wait for the disk)."""
+    claims: Updates = []
+    outcomes: Updates = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith('UPDATE "notifications_passengermessage"'):
+            with context["connection"].connection.cursor() as raw:  # the same transaction, not this wrapper
+                raw.execute("SHOW synchronous_commit")
+                (setting,) = raw.fetchone()
+            ids = {p for p in params if isinstance(p, int)}
+            (claims if '"attempts" =' in sql else outcomes).append((ids, setting))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        send()
+    return claims, outcomes
+
+
+@pytest.mark.django_db(transaction=True)  # the sender's own transactions, as in a worker
+@pytest.mark.parametrize("write_seconds", [60.0, 0.0])
+def test_emails_outcomes_are_written_together_without_waiting_for_the_disk_texts_one_by_one_durably(
+    provider: Provider, monkeypatch: pytest.MonkeyPatch, write_seconds: float
+) -> None:
+    monkeypatch.setattr(passenger_delivery, "OUTCOME_WRITE_SECONDS", write_seconds)
+    emails = set(PassengerMessage.objects.filter(channel="email").values_list("id", flat=True))
+    texts = sorted(PassengerMessage.objects.filter(channel="sms").values_list("id", flat=True))
+    claims, outcomes = _outcome_writes(lambda: passenger_delivery.send_batch(sorted(emails) + texts))
+    assert [setting for _, setting in claims] == ["on"], "the claim waits for the disk before anything is sent"
+    by_email = [(emails, "off")] if write_seconds else [({i}, "off") for i in sorted(emails)]
+    assert outcomes == by_email + [({i}, "on") for i in texts], "a text's repeat would be a second text"
+    assert PassengerMessage.objects.filter(status="done").count() == 5
+
+
+def test_every_http_client_shares_the_process_s_one_verifying_ssl_context(
+    provider: Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[ssl.SSLContext] = []
+    create = ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        built.append(create(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    partner_http.ssl_context.cache_clear()
+    for email in PassengerMessage.objects.filter(channel="email"):
+        passenger_delivery.send_batch([email.id])  # a client per batch
+    partner_http.post_signed("http://127.0.0.1:9/pa", b"{}", idempotency_key="k", secret="s")
+    assert len(built) == 1 and built[0] is partner_http.ssl_context()
+    assert built[0].verify_mode == ssl.CERT_REQUIRED and built[0].check_hostname
 
 
 @pytest.mark.parametrize(
