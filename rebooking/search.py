@@ -57,27 +57,41 @@ class Network:
         """
         earliest = party.earliest_departure
         latest = party.scheduled_arrival + MAX_LATE_ARRIVAL
+        cabins = _CabinsOn(party)
         found = [
-            _candidate(party, latest, flight)
+            Candidate(flights=(flight,), cabins=(seated,))
             for flight in self._flights(party.origin, party.destination, earliest, latest)
+            if flight.arrival <= latest and (seated := cabins(flight))
         ]
         for hub in self._origins_to.get(party.destination, ()):
             if hub in (party.origin, party.destination):
                 continue
             connection = timedelta(minutes=self._min_connection[hub])
             for first in self._flights(party.origin, hub, earliest, latest):
-                onward = self._flights(hub, party.destination, first.arrival + connection, latest)
-                found.extend(_candidate(party, latest, first, second) for second in onward)
-        return tuple(sorted(filter(None, found), key=Candidate.preference_key))
+                first_cabins = cabins(first)
+                if not first_cabins:
+                    continue
+                found.extend(
+                    Candidate(flights=(first, second), cabins=(first_cabins, second_cabins))
+                    for second in self._flights(hub, party.destination, first.arrival + connection, latest)
+                    if second.arrival <= latest and (second_cabins := cabins(second))
+                )
+        return tuple(sorted(found, key=Candidate.preference_key))
 
     def _flights(self, origin: str, destination: str, earliest: datetime, latest: datetime) -> Iterator[FlightOption]:
         departures = self._pairs.get((origin, destination))
         return departures.between(earliest, latest) if departures else iter(())
 
 
-def _candidate(party: Party, latest: datetime, *flights: FlightOption) -> Candidate | None:
-    """The candidate flying ``flights``, or None when it arrives after ``latest`` or a leg cannot seat the party."""
-    if flights[-1].arrival > latest:
-        return None
-    cabins = tuple(party.cabins_on(flight) for flight in flights)
-    return Candidate(flights=flights, cabins=cabins) if all(cabins) else None
+class _CabinsOn:
+    """``party.cabins_on`` of each flight, worked out once: a flight is the onward leg of many first legs."""
+
+    def __init__(self, party: Party) -> None:
+        self._party = party
+        self._known: dict[int, tuple[str, ...]] = {}
+
+    def __call__(self, flight: FlightOption) -> tuple[str, ...]:
+        cabins = self._known.get(flight.id)
+        if cabins is None:
+            cabins = self._known[flight.id] = self._party.cabins_on(flight)
+        return cabins

@@ -145,15 +145,30 @@ def _stranded(
 
 
 def open_network(stranded: Iterable[StrandedBooking]) -> Network:
-    """The flights the stranded may be rebooked on, with seats freed by their own replaced segments counted free."""
+    """The flights the stranded may be rebooked on, with seats freed by their own replaced segments counted free.
+
+    Only the flights an itinerary of theirs can use are read (one query): those from a disruption point to a
+    final destination or to a hub with a flight on to one, and those from a hub a disruption point has a flight
+    to on to a final destination. Every flight of such a city pair in the window is there, so each party's
+    candidates are those the whole open network would give (``Network.candidates`` reads no other pair).
+    """
     stranded = list(stranded)
     released: inventory.SeatTally = Counter()
     for booking in stranded:
         released += inventory.seats_for(((s.flight_id, s.cabin) for s in booking.replaced), booking.party.size)
     earliest = min(b.party.earliest_departure for b in stranded)
     latest = max(b.party.scheduled_arrival for b in stranded) + MAX_LATE_ARRIVAL
-    rows = Flight.objects.filter(
+    origins = {b.party.origin for b in stranded}
+    destinations = {b.party.destination for b in stranded}
+    open_flights = Flight.objects.filter(
         ~Q(status=FlightStatus.CANCELLED), estimated_departure__gte=earliest, estimated_departure__lte=latest
+    )
+    onward_hubs = open_flights.filter(destination_id__in=destinations).values("origin_id")
+    reached_hubs = open_flights.filter(origin_id__in=origins).values("destination_id")
+    rows = open_flights.filter(
+        Q(origin_id__in=origins, destination_id__in=destinations)
+        | Q(origin_id__in=origins, destination_id__in=onward_hubs)
+        | Q(origin_id__in=reached_hubs, destination_id__in=destinations)
     ).values_list(*OPTION_COLUMNS)
     options = [_option(row, released) for row in rows]
     connections = dict(Airport.objects.values_list("code", "min_connection_minutes"))
