@@ -18,7 +18,7 @@ from events.services import publish
 from flights.models import Flight, FlightStatus
 from flights.selectors import estimated_arrivals, regimes_of
 from passengers.models import Booking
-from passengers.selectors import bookings_ending_with, journeys
+from passengers.selectors import bookings_ending_with, sited_journeys
 from rebooking.payloads import ReaccommodatedParty
 from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
 
@@ -113,7 +113,7 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
     """
     booking_ids = sorted({claim.booking_id for claim in claims})
     _lock_journeys(booking_ids)
-    paths = journeys(booking_ids)
+    paths = sited_journeys(booking_ids)
     held = held_records(claim.passenger_id for claim in claims)
     regimes = regimes_of(
         sorted({flight.id} | {path.first_flight_id for path in paths.values()} | {h.flight_id for h in held.values()})

@@ -26,8 +26,9 @@ def regime_of(flight: Flight) -> Regime:
 
 
 @dataclass(frozen=True, slots=True)
-class _Site:
-    """The facts of an airport that the regime rules read (a ``rights.geo.Placed``)."""
+class Site:
+    """The facts of an airport the rulebook reads (a ``rights.geo.Placed``), read as columns rather than as an
+    ``Airport``."""
 
     code: str
     country: str
@@ -35,17 +36,22 @@ class _Site:
     longitude: float
 
 
+def site_lookups(airport: str) -> list[str]:
+    """The lookups that read the ``Site`` of the airport at ``airport`` (``"origin"``, ``"flight__destination"``),
+    in the order ``Site`` takes them."""
+    return [f"{airport}__{field}" for field in ("code", "country", "latitude", "longitude")]
+
+
 def regimes_of(flight_ids: list[int]) -> dict[int, Regime]:
     """The regime of each of ``flight_ids`` (one query).
 
     Reads only the columns the rules need, not whole flights, airports and carriers (a carrier model decrypts
     its partner secret)."""
-    site = ("code", "country", "latitude", "longitude")
     rows = Flight.objects.filter(id__in=flight_ids).values_list(
-        "id", *(f"origin__{field}" for field in site), *(f"destination__{field}" for field in site), "carrier__country"
+        "id", *site_lookups("origin"), *site_lookups("destination"), "carrier__country"
     )
     return {
-        row[0]: flight_regime(origin=_Site(*row[1:5]), destination=_Site(*row[5:9]), carrier_country=row[9])
+        row[0]: flight_regime(origin=Site(*row[1:5]), destination=Site(*row[5:9]), carrier_country=row[9])
         for row in rows
     }
 
