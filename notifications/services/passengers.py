@@ -136,23 +136,24 @@ def _record(
         for channel, recipient in channels.get(passenger_id, [])
     ]
     if messages:
-        _insert_new(messages, fixed={"event_id": cause.id, "flight_id": flight_id, "drill": cause.drill})
-        pending = PassengerMessage.objects.filter(event_id=cause.id, status=PassengerMessageStatus.PENDING)
-        send_after_commit(list(pending.values_list("id", flat=True)))
+        send_after_commit(_write(messages, fixed={"event_id": cause.id, "flight_id": flight_id, "drill": cause.drill}))
     return {"passenger_messages": len(messages)}
 
 
-#: The fields of a message that differ from one row of :func:`_insert_new` to the next, in the order given.
+#: The fields of a message that differ from one row of :func:`_write` to the next, in the order given.
 ROW_FIELDS = ("passenger_id", "kind", "channel", "recipient", "context")
 
 
-def _insert_new(rows: list[tuple[Any, ...]], *, fixed: dict[str, Any]) -> None:
-    """Insert messages that are not there yet, as ``bulk_create(ignore_conflicts=True)`` would: ``rows`` give
-    the ``ROW_FIELDS``, ``fixed`` the fields all rows share, and every other field takes its default.
+def _write(rows: list[tuple[Any, ...]], *, fixed: dict[str, Any]) -> list[int]:
+    """Insert the messages that are not there yet, as ``bulk_create(ignore_conflicts=True)`` would, and return
+    the ids of the event's pending messages (those just written and any an earlier attempt left), in the model's
+    order. ``rows`` give the ``ROW_FIELDS``, ``fixed`` the fields all rows share (the ``event_id`` among them),
+    and every other field takes its default.
 
     One statement whose parameters are a column array per row field (``unnest``), not a parameter per row and
     field: a flight's passengers make tens of thousands of messages, and building a model and its parameters
-    for each was most of the handlers' time.
+    for each was most of the handlers' time. (The outer query does not see the rows its ``WITH`` inserts, so
+    none is listed twice.)
     """
     connection = connections[router.db_for_write(PassengerMessage)]
     quote = connection.ops.quote_name
@@ -174,12 +175,16 @@ def _insert_new(rows: list[tuple[Any, ...]], *, fixed: dict[str, Any]) -> None:
     names = ", ".join(quote(cast(str, field.column)) for field in rowed + shared)
     unnest = ", ".join(f"%s::{field.db_type(connection)}[]" for field in rowed)
     constants = ", ".join(f"%s::{field.db_type(connection)}" for field in shared)
+    table = quote(PassengerMessage._meta.db_table)
     sql = (
-        f"INSERT INTO {quote(PassengerMessage._meta.db_table)} ({names}) "  # noqa: S608 - the model's columns
-        f"SELECT *, {constants} FROM unnest({unnest}) ON CONFLICT DO NOTHING"
+        f"WITH written AS (INSERT INTO {table} ({names}) "  # noqa: S608 - the model's table and columns
+        f"SELECT *, {constants} FROM unnest({unnest}) ON CONFLICT DO NOTHING RETURNING id, created_at) "
+        f"SELECT id FROM (SELECT id, created_at FROM written UNION ALL "
+        f"SELECT id, created_at FROM {table} WHERE event_id = %s AND status = %s) AS pending ORDER BY created_at, id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*shared_values, *columns])
+        cursor.execute(sql, [*shared_values, *columns, fixed["event_id"], PassengerMessageStatus.PENDING.value])
+        return [message_id for (message_id,) in cursor.fetchall()]
 
 
 def _channels(email: str, phone: str) -> list[tuple[str, str]]:
