@@ -8,10 +8,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
-
-from events.models import Event
-
 from .models import Entitlement
 
 
@@ -28,15 +24,9 @@ class Held:
 
 
 def held_records(passenger_ids: Iterable[int]) -> dict[tuple[int, int], Held]:
-    """The records held for these passengers, by (passenger id, booking id) (one query).
-
-    Each record's event is looked up by its key (a subquery), not joined: a join may hash the whole event log
-    for a few hundred records."""
-    assessed_on = Event.objects.filter(id=OuterRef("event_id")).values("occurred_at")
-    rows = (
-        Entitlement.objects.filter(passenger_id__in=list(passenger_ids))
-        .annotate(assessed_on=Subquery(assessed_on))
-        .values_list("passenger_id", "booking_id", "flight_id", "status", "event_id", "assessed_on")
+    """The records held for these passengers, by (passenger id, booking id) (one query)."""
+    rows = Entitlement.objects.filter(passenger_id__in=list(passenger_ids)).values_list(
+        "passenger_id", "booking_id", "flight_id", "status", "event_id", "event__occurred_at"
     )
     return {
         (passenger_id, booking_id): Held(flight_id, status, event_id, assessed_on)
