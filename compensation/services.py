@@ -4,9 +4,12 @@ updated in place by every later disruption of the journey until it is paid (POLI
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, NamedTuple, cast
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from events.contracts import EventFacts
@@ -15,16 +18,35 @@ from events.services import publish
 from flights.models import Flight, FlightStatus
 from flights.selectors import estimated_arrivals, regimes_of
 from passengers.models import Booking
-from passengers.selectors import bookings_ending_with, journeys
+from passengers.selectors import bookings_ending_with, sited_journeys
 from rebooking.payloads import ReaccommodatedParty
 from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
 
-from .models import Case, Entitlement, EntitlementStatus
+from .models import Entitlement, EntitlementStatus
 from .payloads import CompensationAssessed
 from .selectors import Held, held_records
 
 UPDATED_FIELDS = ["regime", "case", "band", "reason_code", "arrival_delay_minutes", "amount", "currency", "status",
                   "reason", "event", "assessed_at"]  # fmt: skip
+
+
+class Written(NamedTuple):
+    """The fields of a record an assessment writes (``UPDATED_FIELDS`` after the journey and its flight)."""
+
+    passenger_id: int
+    booking_id: int
+    flight_id: int
+    regime: str
+    case: str
+    band: str
+    reason_code: str
+    arrival_delay_minutes: int | None
+    amount: Decimal
+    currency: str
+    status: str
+    reason: str
+    event_id: uuid.UUID
+    assessed_at: dt.datetime
 
 
 def assess_after_delay(*, flight_id: int, cause: EventFacts) -> dict[str, Any]:
@@ -91,7 +113,7 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
     """
     booking_ids = sorted({claim.booking_id for claim in claims})
     _lock_journeys(booking_ids)
-    paths = journeys(booking_ids)
+    paths = sited_journeys(booking_ids)
     held = held_records(claim.passenger_id for claim in claims)
     regimes = regimes_of(
         sorted({flight.id} | {path.first_flight_id for path in paths.values()} | {h.flight_id for h in held.values()})
@@ -115,26 +137,24 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
             continue
         outcome = assessed.outcome
         rows.append(
-            Entitlement(
-                passenger_id=claim.passenger_id,
-                booking_id=claim.booking_id,
-                flight_id=first_disrupted,
-                regime=assessed.regime.value,
-                case=Case(claim.disruption),
-                band=assessed.band,
-                reason_code=flight.delay_reason,
-                arrival_delay_minutes=assessed.arrival_delay_minutes,
-                amount=outcome.amount,
-                currency=outcome.currency,
-                status=outcome.status.value,
-                reason=outcome.reason,
-                event_id=cause.id,
-                assessed_at=now,
+            Written(
+                claim.passenger_id,
+                claim.booking_id,
+                first_disrupted,
+                assessed.regime.value,
+                claim.disruption.value,
+                assessed.band.value,
+                flight.delay_reason,
+                assessed.arrival_delay_minutes,
+                outcome.amount,
+                outcome.currency,
+                outcome.status.value,
+                outcome.reason,
+                cause.id,
+                now,
             )
         )
-    Entitlement.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["passenger", "booking"], update_fields=UPDATED_FIELDS
-    )
+    _upsert(rows)
     anew = [row for row in rows if _assessed_anew(held.get((row.passenger_id, row.booking_id)), cause)]
     if anew:
         eligible_anew = [row.passenger_id for row in anew if row.status == EntitlementStatus.ELIGIBLE]
@@ -171,6 +191,28 @@ def _case(party: ReaccommodatedParty) -> Disruption:
     if not ((party.rebooked and party.new) or party.unprotected):
         raise PermanentError(f"no compensation case for a {party.cause} party that is {party.status}")
     return reaccommodated_disruption(cancelled=party.cancelled, rerouted=party.rebooked)
+
+
+def _upsert(rows: list[Written]) -> None:
+    """Insert the records, or update the journey's record held (all but its flight), as
+    ``bulk_create(update_conflicts=True)`` would; a new record is unpaid. One statement taking an array per
+    field (``unnest``), not a parameter per record and field: a flight's journeys make hundreds of records."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(Entitlement)]
+    quote = connection.ops.quote_name
+    fields = {field.attname: field for field in Entitlement._meta.concrete_fields}
+    written = [fields[name] for name in Written._fields]
+    columns = ", ".join(quote(cast(str, field.column)) for field in written)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in written)
+    updated = [quote(cast(str, field.column)) for field in written if field.name in UPDATED_FIELDS]
+    sql = (
+        f"INSERT INTO {quote(Entitlement._meta.db_table)} ({columns}, paid_at, paid_by) "  # noqa: S608 - the model's
+        f"SELECT *, NULL, '' FROM unnest({arrays}) ON CONFLICT (passenger_id, booking_id) "
+        f"DO UPDATE SET {', '.join(f'{column} = EXCLUDED.{column}' for column in updated)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(values) for values in zip(*rows, strict=True)])
 
 
 def _assessed_anew(kept: Held | None, cause: EventFacts) -> bool:

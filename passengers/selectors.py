@@ -11,10 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from flights.models import Airport
+from flights.selectors import Site, site_lookups
 
 from .models import Passenger, Segment, SegmentStatus
 
@@ -48,31 +50,32 @@ class BookingOnFlight:
 
 def bookings_on_flight(flight_id: int, *, as_of: dt.datetime) -> list[BookingOnFlight]:
     """Every booking whose journey included the flight at ``as_of``, with its passengers (one query)."""
-    rows = (
-        passengers_on_flight(flight_id, as_of=as_of)
-        .order_by("booking_id", "id")
-        .values_list("booking_id", "booking__locator", "id")
-    )
-    passengers: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for booking_id, locator, passenger_id in rows:
-        passengers[booking_id, locator].append(passenger_id)
-    return [BookingOnFlight(booking_id, locator, tuple(ids)) for (booking_id, locator), ids in passengers.items()]
+    return _by_booking(passengers_on_flight(flight_id, as_of=as_of))
 
 
 def bookings_ending_with(flight_id: int, *, as_of: dt.datetime) -> list[BookingOnFlight]:
-    """The bookings on the flight at ``as_of`` whose journey then ended with it (two queries).
+    """The bookings on the flight at ``as_of`` whose journey then ended with it (one query).
 
     Read as of the event, so the answer is the same whether rebooking has already moved a misconnected party on
     or not.
     """
-    on_flight = bookings_on_flight(flight_id, as_of=as_of)
-    last_flights = dict(
-        segments_as_of(as_of)
-        .filter(booking_id__in=bookings_on_flight_ids(flight_id, as_of=as_of))
-        .order_by("booking_id", "position")
-        .values_list("booking_id", "flight_id")
-    )  # the last position of each booking wins
-    return [booking for booking in on_flight if last_flights.get(booking.booking_id) == flight_id]
+    last_flight = (
+        segments_as_of(as_of).filter(booking_id=OuterRef("booking_id")).order_by("-position").values("flight_id")[:1]
+    )
+    return _by_booking(
+        passengers_on_flight(flight_id, as_of=as_of)
+        .alias(last_flight=Subquery(last_flight))
+        .filter(last_flight=flight_id)
+    )
+
+
+def _by_booking(passengers: QuerySet[Passenger]) -> list[BookingOnFlight]:
+    """The bookings of ``passengers``, in id order, each with its passengers among them."""
+    rows = passengers.order_by("booking_id", "id").values_list("booking_id", "booking__locator", "id")
+    members: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for booking_id, locator, passenger_id in rows:
+        members[booking_id, locator].append(passenger_id)
+    return [BookingOnFlight(booking_id, locator, tuple(ids)) for (booking_id, locator), ids in members.items()]
 
 
 def as_ticketed(booking_ids: Iterable[int]) -> QuerySet[Segment]:
@@ -118,6 +121,43 @@ def journeys(booking_ids: Iterable[int]) -> dict[int, Journey]:
             ticketed_arrival=last[booking_id][1],
         )
         for booking_id, (flight_id, origin) in first.items()
+    }
+
+
+@dataclass(frozen=True)
+class SitedJourney:
+    """A booking's journey as it was ticketed, as :class:`Journey`, with its end airports' ``Site`` (what the
+    rulebook reads of them) in place of the airports."""
+
+    origin: Site
+    destination: Site
+    first_flight_id: int
+    ticketed_arrival: dt.datetime
+
+
+def sited_journeys(booking_ids: Iterable[int]) -> dict[int, SitedJourney]:
+    """Every booking's journey as ticketed, by booking id, as :func:`journeys` reads it but in one query: the
+    airports' facts come with the legs."""
+    legs = as_ticketed(booking_ids).values_list(
+        "booking_id",
+        "flight_id",
+        *site_lookups("flight__origin"),
+        *site_lookups("flight__destination"),
+        "flight__scheduled_arrival",
+    )
+    first: dict[int, tuple[Any, ...]] = {}
+    last: dict[int, tuple[Any, ...]] = {}
+    for leg in legs:
+        first.setdefault(leg[0], leg)
+        last[leg[0]] = leg
+    return {
+        booking_id: SitedJourney(
+            origin=Site(*leg[2:6]),
+            destination=Site(*last[booking_id][6:10]),
+            first_flight_id=leg[1],
+            ticketed_arrival=last[booking_id][10],
+        )
+        for booking_id, leg in first.items()
     }
 
 
