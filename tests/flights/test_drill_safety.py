@@ -23,6 +23,7 @@ from pytest_httpserver import HTTPServer
 from events.models import Event
 from flights.models import DrillRun, Flight
 from flights.services import delay_flight
+from lodging.models import Hotel, RoomNight
 from notifications.models import PartnerMessage, PassengerMessage, SandboxDelivery
 from passengers.models import Passenger
 from tests.factories import FlightFactory
@@ -104,6 +105,17 @@ def _nv117_departs_in_half_an_hour() -> Flight:
     return Flight.objects.get(pk=nv117.pk)
 
 
+def _rooms_around_now() -> None:
+    """Rooms at LHR and CDG for the nights around now. Whether the delay or a rebooking onto the later PA2233 owes a
+    night depends on the hour the test runs (the network moves with the clock, the local midnights do not)."""
+    today = timezone.now().date()
+    for airport in ("LHR", "CDG"):
+        hotel = Hotel.objects.create(code=f"{airport}-DRILL", airport_id=airport, name=f"{airport} drill hotel")
+        RoomNight.objects.bulk_create(
+            RoomNight(hotel=hotel, night=today + dt.timedelta(days=offset), rooms=20) for offset in (-1, 0, 1, 2)
+        )
+
+
 def test_an_allowed_drill_flows_to_a_pass_and_sends_nothing_to_the_real_servers(
     tmp_path: Path, smtp: tuple[Mailbox, int], httpserver: HTTPServer
 ) -> None:
@@ -111,9 +123,11 @@ def test_an_allowed_drill_flows_to_a_pass_and_sends_nothing_to_the_real_servers(
     httpserver.expect_request("/pa", method="POST").respond_with_json({"ok": True}, status=200)
     httpserver.expect_request("/pb", method="POST").respond_with_json({"ok": True}, status=200)
     notify_network(tmp_path, pa_endpoint=httpserver.url_for("/pa"), pb_endpoint=httpserver.url_for("/pb"))
-    # Charles can be told too: nothing is left to operators, so the drill can pass (not needs_action).
+    # Charles can be told too, and a hotel is there if one is owed: nothing is left to operators, so the drill can
+    # pass (not needs_action).
     Passenger.objects.filter(first_name="Charles").update(phone="+447700900999")
     nv117 = _nv117_departs_in_half_an_hour()
+    _rooms_around_now()
     _drill_task(carrier="NV", time_limit_seconds=120)
     real_sms, drill_sms, drill_mail = tmp_path / "sms.log", tmp_path / "drill-sms.log", tmp_path / "drill-mail"
     gateways = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
