@@ -182,6 +182,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Keep a worker's database connection across tasks (Celery otherwise reconnects for
 # every task); airline.celery drops a broken or obsolete one before each task.
 CELERY_DB_REUSE_MAX = 1000
+# A worker child whose resident memory is above this (KiB) once a task ends is replaced by a fresh one: what a
+# hub-scale disruption's handlers leave behind (Python keeps freed memory) is given back (issue 20, goal 4).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=180_000)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
