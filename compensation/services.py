@@ -12,6 +12,7 @@ from typing import Any, NamedTuple, cast
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from airline.column_arrays import insert_from_arrays
 from events.contracts import EventFacts
 from events.runner import PermanentError
 from events.services import publish
@@ -200,19 +201,17 @@ def _upsert(rows: list[Written]) -> None:
     if not rows:
         return
     connection = connections[router.db_for_write(Entitlement)]
+    insert, params = insert_from_arrays(
+        Entitlement, Written._fields, rows, {"paid_at": None, "paid_by": ""}, connection=connection
+    )
     quote = connection.ops.quote_name
-    fields = {field.attname: field for field in Entitlement._meta.concrete_fields}
-    written = [fields[name] for name in Written._fields]
-    columns = ", ".join(quote(cast(str, field.column)) for field in written)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in written)
-    updated = [quote(cast(str, field.column)) for field in written if field.name in UPDATED_FIELDS]
+    updated = [quote(cast(str, f.column)) for f in Entitlement._meta.concrete_fields if f.name in UPDATED_FIELDS]
     sql = (
-        f"INSERT INTO {quote(Entitlement._meta.db_table)} ({columns}, paid_at, paid_by) "  # noqa: S608 - the model's
-        f"SELECT *, NULL, '' FROM unnest({arrays}) ON CONFLICT (passenger_id, booking_id) "
+        f"{insert} ON CONFLICT (passenger_id, booking_id) "
         f"DO UPDATE SET {', '.join(f'{column} = EXCLUDED.{column}' for column in updated)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(values) for values in zip(*rows, strict=True)])
+        cursor.execute(sql, params)
 
 
 def _assessed_anew(kept: Held | None, cause: EventFacts) -> bool:

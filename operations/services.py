@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from airline import clock
+from airline.column_arrays import insert_from_arrays
 from events.contracts import EventFacts
 from events.models import Event
 from events.services import publish
@@ -149,18 +150,6 @@ def meet(kind: DutyKind, passenger_ids: Iterable[int], *, cause: EventFacts, fli
     return updated
 
 
-#: One statement for any number of duties: the rows' columns as three arrays (the driver sends a list as one
-#: array parameter), where ``bulk_create`` builds a model and a placeholder per field per row; ``ON CONFLICT DO
-#: NOTHING`` keeps a duty already recorded (``duty_once_per_disruption``), and the row count is the rows inserted.
-RECORD = """
-    INSERT INTO operations_duty
-        (root_id, flight_id, passenger_id, kind, due, status, met_at, met_by_id, created_at, waived_by, waive_reason)
-    SELECT %s::uuid, %s::bigint, passenger_id, kind, due, %s, %s::timestamptz, %s::uuid, %s::timestamptz, '', ''
-    FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[]) AS owed (passenger_id, kind, due)
-    ON CONFLICT DO NOTHING
-"""
-
-
 def _record(
     duties: Iterable[tuple[int, DutyKind, dt.datetime]],
     *,
@@ -170,21 +159,28 @@ def _record(
     met_by: uuid.UUID | None = None,
 ) -> int:
     """Insert the disruption's ``duties`` (passenger id, kind, due) not recorded yet, open, or met ``met_at`` by
-    the event ``met_by``; return how many were inserted."""
-    passenger_ids: list[int] = []
-    kinds: list[str] = []
-    dues: list[dt.datetime] = []
-    for passenger_id, kind, due in duties:
-        passenger_ids.append(passenger_id)
-        kinds.append(kind.value)
-        dues.append(due)
-    if not passenger_ids:
+    the event ``met_by``; return how many were inserted.
+
+    One statement for any number of duties (:func:`~airline.column_arrays.insert_from_arrays`); ``ON CONFLICT DO
+    NOTHING`` keeps a duty already recorded (``duty_once_per_disruption``), and the row count is the rows inserted.
+    """
+    rows = [(passenger_id, kind.value, due) for passenger_id, kind, due in duties]
+    if not rows:
         return 0
     status = DutyStatus.OPEN if met_at is None else DutyStatus.MET
+    shared = {
+        "root_id": root_id,
+        "flight_id": flight_id,
+        "status": status.value,
+        "met_at": met_at,
+        "met_by_id": met_by,
+        "created_at": timezone.now(),
+        "waived_by": "",
+        "waive_reason": "",
+    }
+    insert, params = insert_from_arrays(Duty, ("passenger_id", "kind", "due"), rows, shared, connection=connection)
     with connection.cursor() as cursor:
-        cursor.execute(
-            RECORD, (root_id, flight_id, status.value, met_at, met_by, timezone.now(), passenger_ids, kinds, dues)
-        )
+        cursor.execute(f"{insert} ON CONFLICT DO NOTHING", params)
         return cursor.rowcount
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.db import connections, router, transaction
 
+from airline.column_arrays import insert_from_arrays
 from events.contracts import EventFacts
 from events.types import EventType
 from flights.selectors import regimes_of
@@ -140,7 +141,8 @@ def _record(
     return {"passenger_messages": len(messages)}
 
 
-#: The fields of a message that differ from one row of :func:`_write` to the next, in the order given.
+#: The fields of a message that differ from one row of :func:`_write` to the next, in the order given (the
+#: ``context`` last).
 ROW_FIELDS = ("passenger_id", "kind", "channel", "recipient", "context")
 
 
@@ -156,34 +158,30 @@ def _write(rows: list[tuple[Any, ...]], *, fixed: dict[str, Any]) -> list[int]:
     none is listed twice.)
     """
     connection = connections[router.db_for_write(PassengerMessage)]
-    quote = connection.ops.quote_name
-    fields = [f for f in PassengerMessage._meta.concrete_fields if not f.primary_key]
-    by_name = {field.attname: field for field in fields}
-    rowed = [by_name[name] for name in ROW_FIELDS]
-    shared = [field for field in fields if field.attname not in ROW_FIELDS]
-    columns = [list(values) for values in zip(*rows, strict=True)]
     encoded: dict[int, str] = {}  # once per context object: a change often shares one among its passengers
-    position = ROW_FIELDS.index("context")
-    for context in columns[position]:
+    for *_, context in rows:
         if id(context) not in encoded:
             encoded[id(context)] = json.dumps(context)
-    columns[position] = [encoded[id(context)] for context in columns[position]]
-    shared_values = [
-        field.get_db_prep_save(fixed[field.attname] if field.attname in fixed else field.get_default(), connection)
-        for field in shared
-    ]
-    names = ", ".join(quote(cast(str, field.column)) for field in rowed + shared)
-    unnest = ", ".join(f"%s::{field.db_type(connection)}[]" for field in rowed)
-    constants = ", ".join(f"%s::{field.db_type(connection)}" for field in shared)
-    table = quote(PassengerMessage._meta.db_table)
+    shared = {
+        field.attname: fixed[field.attname] if field.attname in fixed else field.get_default()
+        for field in PassengerMessage._meta.concrete_fields
+        if not field.primary_key and field.attname not in ROW_FIELDS
+    }
+    insert, params = insert_from_arrays(
+        PassengerMessage,
+        ROW_FIELDS,
+        [(passenger, kind, channel, to, encoded[id(context)]) for passenger, kind, channel, to, context in rows],
+        shared,
+        connection=connection,
+    )
+    table = connection.ops.quote_name(PassengerMessage._meta.db_table)
     sql = (
-        f"WITH written AS (INSERT INTO {table} ({names}) "  # noqa: S608 - the model's table and columns
-        f"SELECT *, {constants} FROM unnest({unnest}) ON CONFLICT DO NOTHING RETURNING id, created_at) "
+        f"WITH written AS ({insert} ON CONFLICT DO NOTHING RETURNING id, created_at) "  # noqa: S608 - the model's
         f"SELECT id FROM (SELECT id, created_at FROM written UNION ALL "
         f"SELECT id, created_at FROM {table} WHERE event_id = %s AND status = %s) AS pending ORDER BY created_at, id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*shared_values, *columns, fixed["event_id"], PassengerMessageStatus.PENDING.value])
+        cursor.execute(sql, [*params, fixed["event_id"], PassengerMessageStatus.PENDING.value])
         return [message_id for (message_id,) in cursor.fetchall()]
 
 
