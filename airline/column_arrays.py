@@ -6,6 +6,7 @@ there are, where ``bulk_create`` builds a model and a placeholder per field per 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -25,7 +26,9 @@ def insert_from_arrays(
 
     ``rows`` give the ``varying`` fields (by attribute name, in that order), their values already as the
     database takes them; ``shared`` gives the fields every row takes, prepared here with
-    ``get_db_prep_save``. Each array and value is cast to its field's ``db_type``. The fields named in neither
+    ``get_db_prep_save``. Each array and value is cast to its field's type without a length or precision
+    (``varchar``, not ``varchar(254)``): a cast to ``varchar(254)`` would cut a longer value silently, where the
+    column refuses it as an ``INSERT`` of the value itself would. The fields named in neither
     take their column's database default (not the model's ``default``). The caller adds its ``ON CONFLICT``,
     ``RETURNING`` or wrapping and executes the statement on ``connection``; ``rows`` must not be empty.
     """
@@ -36,12 +39,21 @@ def insert_from_arrays(
     if len(columns) != len(rowed):
         raise ValueError(f"rows give {len(columns)} values, not one per varying field ({len(rowed)})")
     names = ", ".join(quote(cast(str, field.column)) for field in rowed + fixed)
-    constants = "".join(f", %s::{field.db_type(connection)}" for field in fixed)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in rowed)
+    constants = "".join(f", %s::{_type(field, connection)}" for field in fixed)
+    arrays = ", ".join(f"%s::{_type(field, connection)}[]" for field in rowed)
     table = quote(model._meta.db_table)
     sql = f"INSERT INTO {table} ({names}) SELECT *{constants} FROM unnest({arrays})"  # noqa: S608 - the model's
     values = [field.get_db_prep_save(value, connection) for field, value in zip(fixed, shared.values(), strict=True)]
     return sql, [*values, *columns]
+
+
+def _type(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> str:
+    """The field's column type without its modifiers: ``varchar(254)`` → ``varchar``, ``numeric(8, 2)`` →
+    ``numeric``."""
+    return _MODIFIERS.sub("", cast(str, field.db_type(connection)))
+
+
+_MODIFIERS = re.compile(r"\s*\([^)]*\)")
 
 
 def _column_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

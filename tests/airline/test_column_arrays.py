@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 
 from airline.column_arrays import insert_from_arrays
 from flights.models import DrillRun, DrillVerdict
@@ -58,10 +58,19 @@ def test_each_array_is_cast_to_its_fields_type() -> None:
         {**SHARED, "delayed": 0},
         connection=connection,
     )
-    assert "unnest(%s::varchar(200)[], %s::bigint[], %s::jsonb[])" in sql
+    assert "unnest(%s::varchar[], %s::bigint[], %s::jsonb[])" in sql
     execute(sql, params)
     # The JSON text of a row is the JSON value, not a string of it.
     assert list(DrillRun.objects.order_by("slot").values_list("figures", flat=True)) == figures
+
+
+def test_a_value_too_long_for_its_column_is_refused_not_cut() -> None:
+    sql, params = insert_from_arrays(
+        DrillRun, ("name", "slot"), [("x" * 201, 1)], {**SHARED, "delayed": 0, "figures": {}}, connection=connection
+    )
+    with pytest.raises(DataError, match="too long"), transaction.atomic():
+        execute(sql, params)
+    assert not DrillRun.objects.exists()
 
 
 def test_rows_give_one_value_per_varying_field() -> None:
