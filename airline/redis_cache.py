@@ -7,7 +7,9 @@ readiness check and bookkeeping, a third of a command's cost); and its ``incr`` 
 one single-connection ``redis.Redis`` per thread (and process) and increments in one atomic round trip,
 Django's contract unchanged. Two operations more, for the API's fast path: ``tracked_get`` reads from this
 thread's copy of Redis values kept fresh by Redis (``airline.tracked_cache``), and ``add_to_counter`` adds a
-batch of requests to a throttle counter in one round trip (``airline.throttling``).
+batch of requests to a throttle counter in one round trip (``airline.throttling``). For that copy's sake,
+each write (``set``, ``delete``, ``set_many``, ``delete_many``, ``clear``) costs one round trip more: it returns
+once every copy's invalidation is on its way (``airline.tracked_cache``).
 """
 
 from __future__ import annotations
@@ -72,6 +74,36 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             pool = redis.ConnectionPool.from_url(self._servers[0], protocol=3, **options)
             copy = copies[os.getpid()] = TrackedCache(pool, self._serializer.loads)
         return copy
+
+    # Writes return once Redis has written every tracking connection's invalidation of what they changed
+    # (``airline.tracked_cache``): the next lookup anywhere sees the change.
+    def set(self, key: str, value: Any, timeout: int | None) -> None:
+        super().set(key, value, timeout)
+        self._invalidations_written(key)
+
+    def delete(self, key: str) -> bool:
+        deleted = super().delete(key)
+        self._invalidations_written(key)
+        return deleted
+
+    def set_many(self, data: dict[str, Any], timeout: int | None) -> None:
+        super().set_many(data, timeout)
+        self._invalidations_written(None)
+
+    def delete_many(self, keys: list[str]) -> None:
+        super().delete_many(keys)
+        self._invalidations_written(None)
+
+    def clear(self) -> bool:
+        cleared = super().clear()
+        self._invalidations_written(None)
+        return cleared
+
+    def _invalidations_written(self, key: str | None) -> None:
+        """One round trip after a write's reply. Redis writes a write's reply and the invalidation pushes it
+        caused in the same pass over its clients, the reply possibly first; a command sent after the reply
+        arrived is answered in a later pass, so its answer comes once every push is in its socket."""
+        self.get_client(key, write=True).ping()
 
     def incr(self, key: str, delta: int) -> int:
         value = _INCR_EXISTING(self.get_client(key, write=True), (key,), delta)

@@ -6,11 +6,12 @@ remembers which keys this connection read and, when one of them is written, dele
 polled without waiting (a non-blocking ``recv``, no round trip) and every pending invalidation is applied, so
 a hit costs no Redis command and a change is seen by the first lookup after the write's reply.
 
-Why ordering holds: Redis queues the push to this connection while it executes the write, before it sends
-the writer its reply, and writes both out in the same turn of its event loop; a writer that got its reply
-(the commit's ``cache.set``) can only make a request that polls after the push is in this socket. A read
-racing a write is safe either way: a push that precedes the reply concerns an older read, and one that
-follows it is applied by the next lookup.
+Why ordering holds: Redis queues the push to this connection while it executes the write, and writes it out
+in the same pass over its clients as the writer's reply, but not necessarily before that reply; so a writer
+makes one more round trip after its write (``airline.redis_cache``'s writes do) and returns only once that
+is answered, in a later pass: by then the push is in this socket, and any request made after the write
+returned polls it. A read racing a write is safe either way: a push that precedes the reply concerns an
+older read, and one that follows it is applied by the next lookup.
 
 Failure modes: any error on the connection (Redis down, restarted, the connection killed) forgets the whole
 copy and raises ``RedisError``, so the caller falls back to its uncached path; every (re)connection forgets

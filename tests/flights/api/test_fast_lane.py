@@ -67,15 +67,44 @@ def test_a_value_is_read_from_redis_once(backend: RedisCache, commands: list[tup
     assert [args[0] for args in commands] == ["GET"]
 
 
-def test_a_write_by_another_connection_is_seen_by_the_next_read(backend: RedisCache, other_client: redis.Redis) -> None:
+@pytest.fixture
+def other_backend() -> RedisCache:
+    """The cache backend of another process (web worker, Celery worker): its own connections to Redis."""
+    params = django_settings.CACHES["default"]
+    return RedisCache(params["LOCATION"], params)
+
+
+def test_a_write_by_another_process_is_seen_by_the_next_read(backend: RedisCache, other_backend: RedisCache) -> None:
     backend.set("entry", "B32")
     assert backend.tracked_get("entry") == "B32"
 
-    other_client.set(backend.make_key("entry"), backend._cache._serializer.dumps("C7"))
+    other_backend.set("entry", "C7")
     assert backend.tracked_get("entry") == "C7"
 
-    other_client.delete(backend.make_key("entry"))
+    other_backend.delete("entry")
     assert backend.tracked_get("entry") is None
+
+
+def test_each_write_waits_for_a_later_answer_before_it_returns(
+    other_backend: RedisCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Redis may write the write's reply before the invalidations it caused: a command answered in a later pass
+    over its clients is what guarantees they were written (``airline.tracked_cache``)."""
+    client = other_backend._cache.get_client(None, write=True)
+    sent: list[str] = []
+    real = client.execute_command
+
+    def observed(*args: Any, **kwargs: Any) -> Any:
+        sent.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(client, "execute_command", observed)
+
+    other_backend.set("entry", "C7")
+    other_backend.delete("entry")
+    other_backend.delete_many(["entry"])
+
+    assert sent == ["SET", "PING", "DEL", "PING", "DEL", "PING"]
 
 
 def test_a_lost_tracking_connection_forgets_the_copy(backend: RedisCache, other_client: redis.Redis) -> None:
