@@ -1,7 +1,24 @@
 """Test settings: the project's settings plus a test-only subscriber app, and short backbone timings."""
 
-from airline.settings import *  # noqa: F403
-from airline.settings import EVENTS_EXTRA_SUBSCRIBER_MODULES, INSTALLED_APPS
+import os
+from urllib.parse import urlsplit
+
+
+def _own_redis_database() -> None:
+    """Under pytest-xdist each worker (gw0, gw1, …) takes a Redis database of its own, below the configured one,
+    as pytest-django gives it a test database of its own; the processes a test starts inherit it as it is."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker and "AIRLINE_TEST_REDIS_OWN" not in os.environ:
+        url = urlsplit(os.environ["REDIS_URL"])
+        database = int(url.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+        os.environ["REDIS_URL"] = url._replace(path=f"/{database}").geturl()
+        os.environ["AIRLINE_TEST_REDIS_OWN"] = "1"
+
+
+_own_redis_database()
+
+from airline.settings import *  # noqa: E402, F403
+from airline.settings import EVENTS_EXTRA_SUBSCRIBER_MODULES, INSTALLED_APPS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.support"]
 EVENTS_EXTRA_SUBSCRIBER_MODULES = [*EVENTS_EXTRA_SUBSCRIBER_MODULES, "tests.support.subscribers"]
