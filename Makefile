@@ -11,6 +11,9 @@ export AIRLINE_SHARED_DIR
 # Tests always run against the real services.
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/airline} \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
+# The suite mostly waits on workers and browsers: two pytest-xdist processes, one test file each at a time
+# (each with its own test database and Redis database). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test install lint format audit services browser promtool demo clean flower
 
@@ -79,7 +82,7 @@ format: install
 
 test: install services browser promtool lint
 	@scripts/audit.sh --unreachable-ok
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf var

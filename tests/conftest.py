@@ -104,6 +104,17 @@ def roles(db: None) -> None:
     install_roles(Group, Permission)
 
 
+@pytest.fixture
+def tariffs(db: None) -> None:
+    """A voucher tariff row for every regime that has one, as the data migration leaves them (transactional tests
+    empty the table)."""
+    from rights.regime import CURRENCY
+    from vouchers.models import VoucherTariff
+
+    for regime in CURRENCY:
+        VoucherTariff.objects.get_or_create(regime=regime)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes about a minute; still part of every run (deselect: -m 'not slow')")
 

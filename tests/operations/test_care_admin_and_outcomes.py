@@ -62,7 +62,9 @@ def _url(model: type[models.Model], view: str, *args: Any) -> str:
 
 
 @pytest.mark.parametrize("model", CARE_MODELS, ids=lambda m: m.__name__)
-def test_changelist_and_change_pages(operator: Client, disrupted: None, model: type[models.Model]) -> None:
+def test_changelist_and_change_pages(
+    operator: Client, disrupted: None, tariffs: None, model: type[models.Model]
+) -> None:
     assert operator.get(_url(model, "changelist")).status_code == 200
     obj = model.objects.first()
     assert operator.get(_url(model, "change", obj.pk)).status_code == 200

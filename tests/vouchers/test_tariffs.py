@@ -21,8 +21,8 @@ from vouchers.selectors import tariff_for
 D = Decimal
 
 
-@pytest.mark.django_db
-def test_every_regime_has_a_tariff_with_the_regulation_s_defaults_in_its_currency() -> None:
+@pytest.mark.usefixtures("tariffs")
+def test_a_regime_s_tariff_defaults_to_the_regulation_s_amounts_in_its_currency() -> None:
     rows = {t.regime: (t.per_period, t.minimum, t.maximum, t.currency) for t in VoucherTariff.objects.all()}
     assert rows == {
         "EU261": (D("10.00"), D("10.00"), D("40.00"), "EUR"),
@@ -30,7 +30,7 @@ def test_every_regime_has_a_tariff_with_the_regulation_s_defaults_in_its_currenc
     }
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("tariffs")
 def test_the_tariff_of_a_regime_is_its_row_or_else_the_defaults() -> None:
     VoucherTariff.objects.filter(regime="UK261").update(per_period="7.50", minimum="5.00", maximum="25.00")
     VoucherTariff.objects.filter(regime="EU261").delete()
@@ -50,7 +50,7 @@ def _url(view: str, *args: Any) -> str:
     return reverse(f"admin:vouchers_vouchertariff_{view}", args=args)
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("tariffs")
 def test_operators_edit_a_regime_s_amounts_but_not_its_regime_nor_currency(operator: Client) -> None:
     page = operator.get(_url("change", "UK261"))
     assert page.status_code == 200
@@ -68,7 +68,7 @@ def test_operators_edit_a_regime_s_amounts_but_not_its_regime_nor_currency(opera
     )
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("tariffs")
 def test_a_missing_regime_s_tariff_is_added_once_and_none_is_ever_deleted(operator: Client) -> None:
     assert operator.get(_url("add")).status_code == 403, "every regime has its tariff"
     VoucherTariff.objects.filter(regime="EU261").delete()

@@ -21,7 +21,7 @@ from vouchers.codes import ALPHABET, new_code
 from vouchers.models import MealVoucher, VoucherStatus, VoucherTariff
 from vouchers.services import close_vouchers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tariffs")]
 
 CODE = re.compile(r"^MV-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$")
 
