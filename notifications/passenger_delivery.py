@@ -130,15 +130,14 @@ def _send_all(
     absorbs_repeats = bool(getattr(connection, "absorbs_repeats", False))
     per_write = OUTCOMES_PER_WRITE if absorbs_repeats else 1
     unwritten: list[PassengerMessage] = []
-    oldest = time.monotonic()
+    last_write = time.monotonic()  # every outcome not yet written was sent since
     for message in batch:
-        if not unwritten:
-            oldest = time.monotonic()
         _send_one(connection, message, build)
         unwritten.append(message)
-        if len(unwritten) >= per_write or time.monotonic() - oldest >= OUTCOME_WRITE_SECONDS:
+        if len(unwritten) >= per_write or time.monotonic() - last_write >= OUTCOME_WRITE_SECONDS:
             _write_outcomes(unwritten, token, durable=not absorbs_repeats)
             unwritten = []
+            last_write = time.monotonic()
     if unwritten:
         _write_outcomes(unwritten, token, durable=not absorbs_repeats)
 
