@@ -249,6 +249,8 @@ class _Heartbeat:
     def release(self, keeper: LeaseKeeper) -> None:
         with self._changed:
             self._due.pop(keeper, None)
+            if not self._due:
+                self._changed.notify()  # the thread lets its connection go
 
     def _run(self) -> None:
         while True:
@@ -256,6 +258,10 @@ class _Heartbeat:
                 now = time.monotonic()
                 due = [keeper for keeper, at in self._due.items() if at <= now]
                 if not due:
+                    if not self._due:
+                        # Nothing held: no idle PostgreSQL session kept open for the process's lifetime (a
+                        # renewal opens one again when needed; most claims end before their first renewal).
+                        connections.close_all()
                     self._changed.wait(min(self._due.values(), default=now + 3600) - now)
                     continue
                 for keeper in due:
