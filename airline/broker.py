@@ -34,8 +34,14 @@ def transport_options(url: str, broker_dir: Path) -> dict[str, object]:
     if is_amqp(url):
         return {"confirm_publish": True}
     if url.startswith(("redis://", "rediss://")):
-        # No countdown or ETA is ever longer than this (see EVENTS_MAX_COUNTDOWN_SECONDS).
-        return {"visibility_timeout": 1800, "socket_connect_timeout": 2, "socket_timeout": 10}
+        # No countdown or ETA is ever longer than this (see EVENTS_MAX_COUNTDOWN_SECONDS). A worker takes its
+        # queues in the order of CELERY_TASK_QUEUES, not in turn: the subscribers' work before the sending.
+        return {
+            "visibility_timeout": 1800,
+            "socket_connect_timeout": 2,
+            "socket_timeout": 10,
+            "queue_order_strategy": "priority",
+        }
     return {
         "data_folder_in": str(broker_dir / "queue"),
         "data_folder_out": str(broker_dir / "queue"),

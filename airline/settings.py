@@ -192,15 +192,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 SUBSCRIBER_QUEUES = ("rebooking", "vouchers", "lodging", "partners", "notifications", "duties")
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = broker.task_queues(("default", "events", *SUBSCRIBER_QUEUES))
+# Sending passenger messages has a queue of its own, last: on Redis a worker serving every queue takes them in
+# this order (airline.broker), so a disruption's deliveries are all handled before its thousands of emails are
+# sent; on RabbitMQ give it a pool of its own (docs/operations.md). Measured in bench/README.md (issue 20).
+PASSENGER_MESSAGE_QUEUE = "passenger-messages"
+CELERY_TASK_QUEUES = broker.task_queues(("default", "events", *SUBSCRIBER_QUEUES, PASSENGER_MESSAGE_QUEUE))
 # Subscriber deliveries go to the queue their subscriber registered (events.registry);
 # the backbone's own tasks run on "events".
 CELERY_TASK_ROUTES = {
     "events.relay": {"queue": "events"},
     "notifications.send_partner_message": {"queue": "partners"},
     "notifications.sweep_partner_messages": {"queue": "partners"},
-    "notifications.send_passenger_messages": {"queue": "notifications"},
-    "notifications.sweep_passenger_messages": {"queue": "notifications"},
+    "notifications.send_passenger_messages": {"queue": PASSENGER_MESSAGE_QUEUE},
+    "notifications.sweep_passenger_messages": {"queue": PASSENGER_MESSAGE_QUEUE},
     "operations.review_duties": {"queue": "duties"},
 }
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 NAME = "Drill every few seconds"
 EVERY_SECONDS = 3
-QUEUES_BUT_PARTNERS = ["default", "events", "rebooking", "vouchers", "lodging", "notifications", "duties"]
+QUEUES_BUT_PARTNERS = [queue.name for queue in settings.CELERY_TASK_QUEUES if queue.name != "partners"]
 
 
 class Mailbox:

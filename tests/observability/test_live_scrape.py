@@ -77,7 +77,7 @@ def test_a_live_scrape_passes_promtool_and_counts_what_the_worker_did(
 ) -> None:
     flush_test_redis()
     load_stranding(tmp_path)
-    queues = ["default", "events", *(queue for queue in settings.SUBSCRIBER_QUEUES if queue != UNCONSUMED)]
+    queues = [queue.name for queue in settings.CELERY_TASK_QUEUES if queue.name != UNCONSUMED]
     mail = {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(tmp_path)}
     worker = WorkerProcess(tmp_path / "worker.log", queues=queues, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir), **mail)
     try:

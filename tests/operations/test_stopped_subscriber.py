@@ -32,7 +32,7 @@ def test_a_queue_without_a_worker_leaves_its_duties_open_and_overdue_until_a_wor
     broker: str, stranded: Flight, admin_client: Client, tmp_path: Path
 ) -> None:
     flush_test_redis()
-    others = ["default", "events", *(queue for queue in settings.SUBSCRIBER_QUEUES if queue != STOPPED)]
+    others = [queue.name for queue in settings.CELERY_TASK_QUEUES if queue.name != STOPPED]
     processes = [WorkerProcess(tmp_path / "worker.log", queues=others), BeatProcess(tmp_path / "beat.log")]
     try:
         root = delay_flight(flight=stranded, delay_minutes=224, reason="TECH")
