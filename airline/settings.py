@@ -194,7 +194,7 @@ SUBSCRIBER_QUEUES = ("rebooking", "vouchers", "lodging", "partners", "notificati
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Sending passenger messages has a queue of its own, last: on Redis a worker serving every queue takes them in
 # this order (airline.broker), so a disruption's deliveries are all handled before its thousands of emails are
-# sent; on RabbitMQ give it a pool of its own (docs/operations.md). Measured in bench/README.md (issue 20).
+# sent; RabbitMQ knows no such order (docs/operations.md §2: its pools). Measured in bench/README.md (issue 20).
 PASSENGER_MESSAGE_QUEUE = "passenger-messages"
 CELERY_TASK_QUEUES = broker.task_queues(("default", "events", *SUBSCRIBER_QUEUES, PASSENGER_MESSAGE_QUEUE))
 # Subscriber deliveries go to the queue their subscriber registered (events.registry);
