@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -30,13 +29,13 @@ from passengers.models import Passenger
 from tests.factories import FlightFactory
 from tests.support.flows import flush_test_redis, wait_until_finished
 from tests.support.notify import notify_network
-from tests.support.processes import BeatProcess, WorkerProcess, wait_for
+from tests.support.processes import BeatProcess, WorkerProcess, every_queue_but, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NAME = "Drill every few seconds"
 EVERY_SECONDS = 3
-QUEUES_BUT_PARTNERS = [queue.name for queue in settings.CELERY_TASK_QUEUES if queue.name != "partners"]
+QUEUES_BUT_PARTNERS = every_queue_but("partners")
 
 
 class Mailbox:

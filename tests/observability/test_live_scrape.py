@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.conf import settings
 from django.db.models import Count
 
 from events.leasing import OPEN
@@ -20,7 +19,7 @@ from flights.models import Flight
 from flights.services import delay_flight
 from notifications.models import PassengerMessage
 from tests.support.flows import flush_test_redis
-from tests.support.processes import ROOT, WorkerProcess, child_env, wait_for
+from tests.support.processes import ROOT, WorkerProcess, child_env, every_queue_but, wait_for
 from tests.support.scenarios import load_stranding
 
 from .promtool import promtool
@@ -77,7 +76,7 @@ def test_a_live_scrape_passes_promtool_and_counts_what_the_worker_did(
 ) -> None:
     flush_test_redis()
     load_stranding(tmp_path)
-    queues = [queue.name for queue in settings.CELERY_TASK_QUEUES if queue.name != UNCONSUMED]
+    queues = every_queue_but(UNCONSUMED)
     mail = {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(tmp_path)}
     worker = WorkerProcess(tmp_path / "worker.log", queues=queues, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir), **mail)
     try:

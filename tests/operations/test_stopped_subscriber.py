@@ -14,7 +14,7 @@ from flights.models import Flight
 from flights.services import delay_flight
 from operations.models import Duty
 from tests.support.flows import flush_test_redis
-from tests.support.processes import BeatProcess, WorkerProcess, wait_for
+from tests.support.processes import BeatProcess, WorkerProcess, every_queue_but, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +32,7 @@ def test_a_queue_without_a_worker_leaves_its_duties_open_and_overdue_until_a_wor
     broker: str, stranded: Flight, admin_client: Client, tmp_path: Path
 ) -> None:
     flush_test_redis()
-    others = [queue.name for queue in settings.CELERY_TASK_QUEUES if queue.name != STOPPED]
+    others = every_queue_but(STOPPED)
     processes = [WorkerProcess(tmp_path / "worker.log", queues=others), BeatProcess(tmp_path / "beat.log")]
     try:
         root = delay_flight(flight=stranded, delay_minutes=224, reason="TECH")

@@ -93,6 +93,11 @@ class BeatProcess(CeleryProcess):
         super().__init__(["beat"], log_path, ready=b"beat: Starting...", **env)
 
 
+def every_queue_but(stopped: str) -> list[str]:
+    """The names of every configured queue except ``stopped`` (a worker that leaves that queue unconsumed)."""
+    return [queue.name for queue in settings.CELERY_TASK_QUEUES if queue.name != stopped]
+
+
 def free_port() -> int:
     """A TCP port nobody listens on at 127.0.0.1 (for a server of the test's own)."""
     with socket.socket() as probe:
