@@ -3,6 +3,7 @@ inbox, the passengers' email gateway, the faults."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -134,16 +135,19 @@ class _InboxHandler(_QuietHandler):
 
 
 class EmailGateway(ThreadingHTTPServer):
-    """A transactional email provider's send API (Resend's ``POST /emails``) as the benchmark's passenger
-    email gateway: it delivers each ``Idempotency-Key`` once and answers a repeated one with the first answer,
-    counting it; a request without a key is refused (400), as nothing could absorb its repeat."""
+    """A transactional email provider's send API (Resend's ``POST /emails`` and ``POST /emails/batch``) as the
+    benchmark's passenger email gateway: it delivers each ``Idempotency-Key`` once (a batch's emails once each)
+    and answers a repeated one with the first answer, counting it; a batch key repeated with other emails is
+    refused (409), as is a request without a key (400), as nothing could absorb its repeat."""
 
     API_KEY = "hub-bench-email-gateway-key"
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _GatewayHandler)
-        self.delivered: dict[str, tuple[str, str]] = {}  # idempotency key → (email id, the email's Message-ID)
+        # an email's key (a batch's email: ``<batch key>#<index>``) → (email id, the email's Message-ID)
+        self.delivered: dict[str, tuple[str, str]] = {}
         self.requests: Counter[str] = Counter()  # idempotency key → requests
+        self.batches: dict[str, str] = {}  # a batch's key → the digest of its emails
         self.dropped = 0  # connections a killed worker left mid-request
         self.lock = threading.Lock()
 
@@ -165,11 +169,22 @@ class EmailGateway(ThreadingHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         self.dropped += 1  # the drill SIGKILLs workers: a reset connection is expected, not worth a traceback
 
-    def accept(self, key: str, message_id: str) -> str:
-        """Record one request for ``key``; the id of the one email delivered for it."""
+    def accept(self, key: str, emails: list[dict]) -> list[str] | None:
+        """Record one request for ``key`` sending ``emails``; the ids of the emails delivered for it, or None if
+        the key came with other emails before."""
+        digest = hashlib.sha256(json.dumps(emails, sort_keys=True).encode()).hexdigest()
         with self.lock:
             self.requests[key] += 1
-            return self.delivered.setdefault(key, (str(uuid.uuid4()), message_id))[0]
+            if self.batches.setdefault(key, digest) != digest:
+                return None
+            return [
+                self.delivered.setdefault(f"{key}#{index}", (str(uuid.uuid4()), _message_id(email)))[0]
+                for index, email in enumerate(emails)
+            ]
+
+
+def _message_id(email: dict) -> str:
+    return email.get("headers", {}).get("Message-ID", "")
 
 
 class _GatewayHandler(_QuietHandler):
@@ -178,14 +193,17 @@ class _GatewayHandler(_QuietHandler):
     disable_nagle_algorithm = True  # else each answer's body waits for the client's delayed ACK (40 ms)
 
     def do_POST(self) -> None:
-        email = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         key = self.headers.get("Idempotency-Key", "")
+        batch = self.path.endswith("/batch")
         if self.headers.get("Authorization") != f"Bearer {self.server.API_KEY}":
             _answer(self, 401, {"message": "API key is invalid"})
         elif not key:
             _answer(self, 400, {"message": "Idempotency-Key is required by this gateway"})
+        elif (ids := self.server.accept(key, body if batch else [body])) is None:
+            _answer(self, 409, {"name": "invalid_idempotent_request"})
         else:
-            _answer(self, 200, {"id": self.server.accept(key, email.get("headers", {}).get("Message-ID", ""))})
+            _answer(self, 200, {"data": [{"id": email_id} for email_id in ids]} if batch else {"id": ids[0]})
 
 
 def restart_redis() -> str:

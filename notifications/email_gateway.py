@@ -8,6 +8,12 @@ Passenger messages carry a Message-ID that is the same on every send of the mess
 acceptance and the ``done`` commit is answered from the gateway's record instead of being delivered again.
 An email without a Message-ID of its own gets a fresh one, as over SMTP: only its own send is covered.
 
+:meth:`EmailBackend.send_batch` sends up to ``BATCH_LIMIT`` emails in one ``POST`` to ``<EMAIL_GATEWAY_URL>/batch``
+(Resend's ``POST /emails/batch``: a JSON array) under one ``Idempotency-Key`` the caller gives: the gateway
+answers a repeat of the same emails under that key from its record, and refuses (``409``) the key with other
+emails. Validation is permissive (``x-batch-validation: permissive``): an email the gateway refuses is listed
+in the answer's ``errors`` by its index, and the others are sent.
+
 Conventions of ``partner_http``: an http(s) URL only, bounded timeouts (``EMAIL_TIMEOUT``), no redirects
 followed, an error answer reported as ``HTTP <status>: <first 200 characters>``.
 """
@@ -26,6 +32,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import DNS_NAME
 
 from . import partner_http
+
+BATCH_LIMIT = 100
+"""The most emails one batch request takes (Resend's limit)."""
 
 
 class EmailGatewayError(Exception):
@@ -62,15 +71,9 @@ def payload(message: EmailMessage, message_id: str) -> dict[str, Any]:
 
 
 class EmailBackend(BaseEmailBackend):
-    """Sends each email as one idempotent POST to the gateway; raises :class:`EmailGatewayError` on a non-2xx
-    answer, a timeout or a connection error (unless ``fail_silently``).
-
-    ``absorbs_repeats``: an email sent again with its Message-ID is delivered once, so the sender may write the
-    outcomes of several emails together and without waiting for the disk (``passenger_delivery``). Django's
-    own backends have no such attribute: the sender treats them as not absorbing repeats.
+    """Sends each email as one idempotent POST to the gateway, or many in one batch (:meth:`send_batch`); raises
+    :class:`EmailGatewayError` on a non-2xx answer, a timeout or a connection error (unless ``fail_silently``).
     """
-
-    absorbs_repeats = True
 
     def __init__(
         self, fail_silently: bool = False, url: str | None = None, api_key: str | None = None, **kwargs: Any
@@ -116,14 +119,40 @@ class EmailBackend(BaseEmailBackend):
                 self.close()
         return sent
 
-    def _send(self, message: EmailMessage) -> None:
-        assert self.client is not None  # noqa: S101 - opened by send_messages
-        message_id = idempotency_key(message) or make_msgid(domain=DNS_NAME)
+    def send_batch(self, email_messages: Sequence[EmailMessage], key: str) -> list[str]:
+        """Send the emails in one request keyed ``key``; return, in their order, why the gateway refused each
+        (``""``: accepted). Raises :class:`EmailGatewayError` when the request as a whole fails (whatever
+        ``fail_silently`` says: the caller needs to know), ``ValueError`` beyond ``BATCH_LIMIT`` emails."""
+        if len(email_messages) > BATCH_LIMIT:
+            raise ValueError(f"a batch takes at most {BATCH_LIMIT} emails, not {len(email_messages)}")
+        emails = [
+            payload(message, idempotency_key(message) or make_msgid(domain=DNS_NAME)) for message in email_messages
+        ]
+        opened = self.open()
         try:
-            response = self.client.post(
-                self.url, json=payload(message, message_id), headers={"Idempotency-Key": message_id}
+            answer = self._post(
+                f"{self.url}/batch", emails, {"Idempotency-Key": key, "x-batch-validation": "permissive"}
             )
+        finally:
+            if opened:
+                self.close()
+        try:
+            refused = {int(error["index"]): str(error["message"]) for error in answer.json().get("errors") or []}
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise EmailGatewayError(f"unreadable answer: {answer.text[:200]}") from exc
+        return [refused.get(index, "") for index in range(len(emails))]
+
+    def _send(self, message: EmailMessage) -> None:
+        message_id = idempotency_key(message) or make_msgid(domain=DNS_NAME)
+        self._post(self.url, payload(message, message_id), {"Idempotency-Key": message_id})
+
+    def _post(self, url: str, body: Any, headers: dict[str, str]) -> httpx.Response:
+        """POST ``body`` as JSON; the answer if it is a success, else :class:`EmailGatewayError`."""
+        assert self.client is not None  # noqa: S101 - opened by the caller
+        try:
+            response = self.client.post(url, json=body, headers=headers)
         except httpx.HTTPError as exc:
             raise EmailGatewayError(f"{type(exc).__name__}: {exc}") from exc
         if not response.is_success:
             raise EmailGatewayError(f"HTTP {response.status_code}: {response.text[:200]}")
+        return response

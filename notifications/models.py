@@ -153,6 +153,14 @@ class PassengerMessage(LeasedWork):
     recipient = models.CharField(max_length=254, help_text="The address or number at the time of the change.")
     context = models.JSONField(default=dict, blank=True)
     drill = models.BooleanField(default=False, help_text="Written for a drill's flow (its event's drill).")
+    gateway_batch = models.CharField(
+        max_length=120,
+        blank=True,
+        default="",
+        db_index=True,
+        help_text="The email gateway batch the email is sent in, also the batch's Idempotency-Key: fixed when the "
+        "message is written, so every attempt sends the same emails together (empty: sent on its own).",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

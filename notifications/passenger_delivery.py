@@ -6,38 +6,40 @@ Sending is leased work (``events.leasing``) claimed a batch at a time. A gateway
 files (``DRILL_EMAIL_FILE_PATH``, ``DRILL_SMS_FILE_PATH``) whatever ``EMAIL_BACKEND`` and ``SMS_BACKEND`` say.
 
 The claim is durable: what caused a message is on disk before it leaves (docs/adr/0015). How a message's
-outcome is written depends on whether its connection ``absorbs_repeats`` (the email gateway, whose
-``Idempotency-Key`` is the email's stable Message-ID; docs/adr/0013):
+outcome is written depends on whether its connection has a ``send_batch`` (the email gateway, whose
+batches are idempotent; docs/adr/0013):
 
 - it does not (texts, SMTP, files): each outcome is written as soon as the message is sent, in its own durable
   commit. A worker killed mid-batch sends again the one message it was sending; a database crash, none.
-- it does: the outcomes of up to ``OUTCOMES_PER_WRITE`` sent messages, or of those sent in the last
-  ``OUTCOME_WRITE_SECONDS``, are written together in one commit that does not wait for the disk. A worker
-  killed mid-batch sends again up to that many messages besides the one it was sending, a database crash
-  those of its last fraction of a second: the gateway answers each repeat from its record, nothing reaches
-  a passenger twice.
+- it does: the emails go in their ``gateway_batch``-es, fixed when the messages were written (an event's
+  emails of one kind, ``email_gateway.BATCH_LIMIT`` at a time), each batch in one request under its own key,
+  and a batch's outcomes are written together in one commit that does not wait for the disk. A claim takes
+  the whole batch of every message it is asked for, so a batch is always sent again whole, as the same emails
+  under the same key: the gateway answers each repeat from its record, nothing reaches a passenger twice. An
+  email without a batch (written before batches existed) is sent alone, keyed by its Message-ID.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from email.utils import parseaddr
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from events import leasing
 from observability import metrics
 
-from . import sms
+from . import email_gateway, sms
 from .models import Channel, PassengerMessage, PassengerMessageStatus
 from .rendering import render
 
@@ -46,16 +48,28 @@ logger = logging.getLogger(__name__)
 DRILL_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 DRILL_SMS_BACKEND = "notifications.sms.FileBackend"
 
-OUTCOMES_PER_WRITE = 20
-"""At most this many outcomes of emails the gateway took wait to be written together (what a kill resends)."""
-OUTCOME_WRITE_SECONDS = 0.2
-"""An outcome waits to be written no longer than about this (the operator's view lags no more)."""
+
+def gateway_batches(event_id: Any, messages: Iterable[tuple[int, str, str]]) -> list[str]:
+    """The ``gateway_batch`` of each of an event's messages, given as (passenger id, kind, channel): its emails of
+    one kind by passenger, ``email_gateway.BATCH_LIMIT`` at a time; a text's is empty. The same messages get the
+    same batches whenever they are written again (a redelivered event, a restored database)."""
+    rows = list(messages)
+    batches = [""] * len(rows)
+    emails = sorted(
+        (kind, passenger, row) for row, (passenger, kind, channel) in enumerate(rows) if channel == Channel.EMAIL
+    )
+    for kind, kind_emails in itertools.groupby(emails, key=lambda email: email[0]):
+        for position, (_, _, row) in enumerate(kind_emails):
+            batches[row] = f"passenger-messages/{event_id}.{kind}.{position // email_gateway.BATCH_LIMIT}"
+    return batches
 
 
 def claim(message_ids: list[int], token: uuid.UUID) -> list[PassengerMessage]:
-    """Take the messages among ``message_ids`` that may be sent now and no other sender holds."""
+    """Take the messages among ``message_ids`` that may be sent now and no other sender holds, with the other
+    messages of their gateway batches."""
+    batches = PassengerMessage.objects.filter(id__in=message_ids).exclude(gateway_batch="").values("gateway_batch")
     leasing.claim(
-        PassengerMessage.objects.filter(id__in=message_ids),
+        PassengerMessage.objects.filter(Q(id__in=message_ids) | Q(gateway_batch__in=batches)),
         token=token,
         lease_seconds=settings.PASSENGER_MESSAGE_LEASE_SECONDS,
         attempt_limit=settings.PASSENGER_MAX_ATTEMPTS,
@@ -107,49 +121,82 @@ CHANNELS: dict[str, tuple[Callable[..., Any], Callable[[PassengerMessage], Any]]
 
 
 def send_batch(message_ids: list[int]) -> dict[str, int]:
-    """Send the messages among ``message_ids`` that may be sent now; each ends ``done`` or ``dead`` (with its error).
-
-    Outcomes are written as the module's docstring says: one by one and durably, or, where the gateway absorbs
-    repeats, a few together without waiting for the disk.
-    """
+    """Send the messages among ``message_ids`` that may be sent now, with the rest of their gateway batches; each
+    ends ``done`` or ``dead`` (with its error). Outcomes are written as the module's docstring says."""
     token = uuid.uuid4()
     messages = claim(message_ids, token)
     for (channel, (connect, build)), drill in itertools.product(CHANNELS.items(), (False, True)):
         batch = [m for m in messages if m.channel == channel and m.event.drill == drill]
         if batch:
             with connect(drill=drill) as connection:
-                _send_all(connection, batch, build, token)
+                if callable(getattr(connection, "send_batch", None)):
+                    _send_in_gateway_batches(connection, batch, build, token)
+                else:
+                    _send_one_by_one(connection, batch, build, token)
     done = sum(m.status == PassengerMessageStatus.DONE for m in messages)
     return {"done": done, "dead": len(messages) - done}
 
 
-def _send_all(
+def _send_one_by_one(
     connection: Any, batch: list[PassengerMessage], build: Callable[[PassengerMessage], Any], token: uuid.UUID
 ) -> None:
-    """Send ``batch`` over ``connection``, writing their outcomes as the module's docstring says."""
-    absorbs_repeats = bool(getattr(connection, "absorbs_repeats", False))
-    per_write = OUTCOMES_PER_WRITE if absorbs_repeats else 1
-    unwritten: list[PassengerMessage] = []
-    last_write = time.monotonic()  # every outcome not yet written was sent since
+    """Send each message on its own, its outcome written durably before the next is sent."""
     for message in batch:
         _send_one(connection, message, build)
-        unwritten.append(message)
-        if len(unwritten) >= per_write or time.monotonic() - last_write >= OUTCOME_WRITE_SECONDS:
-            _write_outcomes(unwritten, token, durable=not absorbs_repeats)
-            unwritten = []
-            last_write = time.monotonic()
-    if unwritten:
-        _write_outcomes(unwritten, token, durable=not absorbs_repeats)
+        _write_outcomes([message], token, durable=True)
+
+
+def _send_in_gateway_batches(
+    connection: Any, batch: list[PassengerMessage], build: Callable[[PassengerMessage], Any], token: uuid.UUID
+) -> None:
+    """Send each gateway batch of ``batch`` in one request under its key (an email without one alone), writing
+    a batch's outcomes together without waiting for the disk."""
+    in_batches = sorted(batch, key=attrgetter("gateway_batch", "id"))
+    for key, members in itertools.groupby(in_batches, attrgetter("gateway_batch")):
+        emails = list(members)
+        if key:
+            _send_together(connection, key, emails, build)
+        else:
+            for message in emails:
+                _send_one(connection, message, build)
+        _write_outcomes(emails, token, durable=False)
+
+
+def _send_together(
+    connection: Any, key: str, batch: list[PassengerMessage], build: Callable[[PassengerMessage], Any]
+) -> None:
+    """One batch request of the messages that could be built; each ends as the gateway answered for it."""
+    built: list[tuple[PassengerMessage, Any]] = []
+    for message in batch:
+        try:
+            built.append((message, build(message)))
+        except Exception as exc:  # a template or address error: this message only is dead
+            _record(message, f"{type(exc).__name__}: {exc}")
+    try:
+        refusals = connection.send_batch([email for _, email in built], key)
+    except Exception as exc:  # the request as a whole failed: every email of it is dead
+        for message, _ in built:
+            _record(message, f"{type(exc).__name__}: {exc}")
+    else:
+        for (message, _), refusal in zip(built, refusals, strict=True):
+            _record(message, refusal and f"EmailGatewayError: refused: {refusal}")
 
 
 def _send_one(connection: Any, message: PassengerMessage, build: Callable[[PassengerMessage], Any]) -> None:
     try:
         connection.send_messages([build(message)])
     except Exception as exc:  # a gateway, template or address error: this message only is dead
-        logger.warning("passenger message %s (%s) not sent: %s", message.id, message.channel, exc)
-        message.status, message.last_error = PassengerMessageStatus.DEAD, f"{type(exc).__name__}: {exc}"
+        _record(message, f"{type(exc).__name__}: {exc}")
     else:
-        message.status, message.last_error = PassengerMessageStatus.DONE, ""
+        _record(message, "")
+
+
+def _record(message: PassengerMessage, error: str) -> None:
+    """The message's outcome, to be written: ``dead`` with ``error``, or ``done`` if there is none."""
+    if error:
+        logger.warning("passenger message %s (%s) not sent: %s", message.id, message.channel, error)
+    message.status = PassengerMessageStatus.DEAD if error else PassengerMessageStatus.DONE
+    message.last_error = error
 
 
 def _write_outcomes(messages: list[PassengerMessage], token: uuid.UUID, *, durable: bool) -> None:
@@ -175,11 +222,22 @@ def due_for_sweep() -> list[int]:
 
 
 def resend(message_ids: list[int]) -> list[int]:
-    """Make dead messages pending again; return their ids (to send)."""
-    ids = list(
-        PassengerMessage.objects.filter(id__in=message_ids, status__in=leasing.RESENDABLE).values_list("id", flat=True)
+    """Make dead messages pending again; return their ids (to send). A gateway batch resent whole keeps its key
+    (a batch the gateway had taken after all is answered from its record); the part of a batch resent without
+    the rest becomes a batch of its own, under a new key (the old one would be refused with other emails)."""
+    asked = PassengerMessage.objects.filter(id__in=message_ids, status__in=leasing.RESENDABLE)
+    by_batch: dict[str, list[int]] = defaultdict(list)
+    for message_id, batch in asked.values_list("id", "gateway_batch"):
+        by_batch[batch].append(message_id)
+    sizes = dict(
+        PassengerMessage.objects.filter(gateway_batch__in=[batch for batch in by_batch if batch])
+        .values_list("gateway_batch")
+        .annotate(Count("id"))
     )
-    PassengerMessage.objects.filter(id__in=ids).update(
-        status=PassengerMessageStatus.PENDING, attempts=0, last_error="", lease_token=None, lease_expires_at=None
-    )
-    return ids
+    pending = {"status": PassengerMessageStatus.PENDING, "attempts": 0, "last_error": "", "lease_token": None,
+               "lease_expires_at": None}  # fmt: skip
+    for batch, ids in by_batch.items():
+        part = sizes.get(batch, 0) > len(ids)
+        regrouped = {"gateway_batch": f"passenger-messages/resent-{uuid.uuid4()}"} if part else {}
+        PassengerMessage.objects.filter(id__in=ids).update(**pending, **regrouped)
+    return sorted(itertools.chain.from_iterable(by_batch.values()))

@@ -26,13 +26,11 @@ class SmsMessage:
 class BaseSmsBackend:
     """A connection to an SMS gateway: open it once, send many messages, close it.
 
-    ``absorbs_repeats`` says whether the gateway delivers a message sent again with the same ``reference`` only
-    once. None of these backends does (a file, a list): a text sent again is a second text, so the sender writes
-    each text's outcome durably as soon as it is sent (``passenger_delivery``). An HTTP backend whose gateway
-    deduplicates on the reference may set it.
+    None of these backends (a file, a list) delivers a text sent again with the same ``reference`` only once: a
+    repeat is a second text, so the sender writes each text's outcome durably as soon as it is sent
+    (``passenger_delivery``). Only a backend whose gateway deduplicates may offer ``send_batch``, as the
+    email gateway does.
     """
-
-    absorbs_repeats = False
 
     def __init__(self, **options: Any) -> None:
         self.options = options

@@ -141,16 +141,16 @@ def _record(
     return {"passenger_messages": len(messages)}
 
 
-#: The fields of a message that differ from one row of :func:`_write` to the next, in the order given (the
-#: ``context`` last).
-ROW_FIELDS = ("passenger_id", "kind", "channel", "recipient", "context")
+#: The fields of a message that differ from one row of :func:`_write` to the next, in the order written (the
+#: ``context`` last; the ``gateway_batch`` is worked out from the others).
+ROW_FIELDS = ("passenger_id", "kind", "channel", "recipient", "gateway_batch", "context")
 
 
 def _write(rows: list[tuple[Any, ...]], *, fixed: dict[str, Any]) -> list[int]:
     """Insert the messages that are not there yet, as ``bulk_create(ignore_conflicts=True)`` would, and return
     the ids of the event's pending messages (those just written and any an earlier attempt left), in the model's
-    order. ``rows`` give the ``ROW_FIELDS``, ``fixed`` the fields all rows share (the ``event_id`` among them),
-    and every other field takes its default.
+    order. ``rows`` give the ``ROW_FIELDS`` but the ``gateway_batch``, ``fixed`` the fields all rows share (the
+    ``event_id`` among them), and every other field takes its default.
 
     One statement whose parameters are a column array per row field (``unnest``), not a parameter per row and
     field: a flight's passengers make tens of thousands of messages, and building a model and its parameters
@@ -167,10 +167,14 @@ def _write(rows: list[tuple[Any, ...]], *, fixed: dict[str, Any]) -> list[int]:
         for field in PassengerMessage._meta.concrete_fields
         if not field.primary_key and field.attname not in ROW_FIELDS
     }
+    batches = passenger_delivery.gateway_batches(fixed["event_id"], (row[:3] for row in rows))
     insert, params = insert_from_arrays(
         PassengerMessage,
         ROW_FIELDS,
-        [(passenger, kind, channel, to, encoded[id(context)]) for passenger, kind, channel, to, context in rows],
+        [
+            (passenger, kind, channel, to, batch, encoded[id(context)])
+            for (passenger, kind, channel, to, context), batch in zip(rows, batches, strict=True)
+        ],
         shared,
         connection=connection,
     )

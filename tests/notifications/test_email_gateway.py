@@ -1,6 +1,6 @@
 """Passenger emails through the HTTP email gateway (``notifications.email_gateway``) against a real local HTTP
-server playing a provider that honours ``Idempotency-Key``: the key each email carries, the same key when a
-send is repeated after a crash, gateway errors."""
+server playing a provider that honours ``Idempotency-Key``: the batches an event's emails go in and the key each
+carries, the same batch under the same key when a send is repeated after a crash or resent, gateway errors."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import ssl
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,6 +24,7 @@ from flights.models import Flight
 from flights.services import delay_flight
 from notifications import email_gateway, partner_http, passenger_delivery
 from notifications.models import PassengerMessage
+from passengers.models import Passenger
 from tests.airline.test_security import manage
 from tests.support.flows import run_subscriber
 from tests.support.notify import notify_network
@@ -33,31 +35,48 @@ API_KEY = "test-gateway-key"
 
 
 class Provider:
-    """A transactional email API: delivers each idempotency key once and answers a repeat with the first
-    answer; ``answers`` are what the next requests get first (a status, or ``"hang"``: accept, then answer
-    too late)."""
+    """A transactional email API in Resend's shape: ``POST /emails`` delivers each idempotency key once and
+    answers a repeat with the first answer; ``POST /emails/batch`` delivers a batch's emails once per key,
+    answers the same emails under the key again from its record and refuses other emails under it (409), and,
+    validation being permissive, refuses only the emails to an address of ``refused`` (listed by index).
+    ``answers`` are what the next requests get first (a status, or ``"hang"``: accept, then answer too late)."""
 
     def __init__(self, server: HTTPServer, *answers: int | str) -> None:
         self.answers = list(answers)
-        self.requests: list[tuple[dict[str, str], dict[str, Any]]] = []
-        self.delivered: dict[str, dict[str, Any]] = {}
+        self.refused: set[str] = set()
+        self.requests: list[tuple[str, dict[str, str], Any]] = []  # (path, headers, JSON body)
+        self.delivered: dict[str, dict[str, Any]] = {}  # Message-ID → the email delivered
+        self.batches: dict[str, Any] = {}  # key → the emails first sent under it
         server.expect_request("/emails", method="POST").respond_with_handler(self.handle)
+        server.expect_request("/emails/batch", method="POST").respond_with_handler(self.handle)
         self.url = server.url_for("/emails")
 
     def handle(self, request: Request) -> Response:
-        headers, email = dict(request.headers), json.loads(request.get_data())
-        self.requests.append((headers, email))
+        headers, body = dict(request.headers), json.loads(request.get_data())
+        self.requests.append((request.path, headers, body))
         answer = self.answers.pop(0) if self.answers else 200
         if answer != 200 and answer != "hang":
             return Response(json.dumps({"message": "refused by the test"}), status=int(answer))
-        self.delivered.setdefault(headers["Idempotency-Key"], email)
+        key = headers["Idempotency-Key"]
+        if request.path == "/emails":
+            self.delivered.setdefault(key, body)
+            reply: dict[str, Any] = {"id": key}
+        elif self.batches.setdefault(key, body) != body:
+            return Response(json.dumps({"name": "invalid_idempotent_request"}), status=409)
+        else:
+            refused = [index for index, email in enumerate(body) if set(email["to"]) & self.refused]
+            for index, email in enumerate(body):
+                if index not in refused:
+                    self.delivered.setdefault(email["headers"]["Message-ID"], email)
+            reply = {"data": [{"id": f"{key}#{i}"} for i in range(len(body)) if i not in refused],
+                     "errors": [{"index": i, "message": "Invalid `to` field."} for i in refused]}  # fmt: skip
         if answer == "hang":
             time.sleep(1.5)
-        return Response(json.dumps({"id": headers["Idempotency-Key"]}), status=200)
+        return Response(json.dumps(reply), status=200)
 
     @property
     def keys(self) -> list[str]:
-        return [headers["Idempotency-Key"] for headers, _ in self.requests]
+        return [headers["Idempotency-Key"] for _, headers, _ in self.requests]
 
 
 @pytest.fixture
@@ -81,8 +100,8 @@ def provider(server: HTTPServer, settings: Any, tmp_path: Any) -> Provider:
     return provider
 
 
-def _email_to_ada() -> PassengerMessage:
-    return PassengerMessage.objects.get(channel="email", passenger__ref="QX7K2M-1")
+def _emails() -> list[PassengerMessage]:
+    return list(PassengerMessage.objects.filter(channel="email").order_by("id"))
 
 
 def _status(message: PassengerMessage) -> tuple[str, str]:
@@ -90,73 +109,121 @@ def _status(message: PassengerMessage) -> tuple[str, str]:
     return message.status, message.last_error
 
 
-def test_each_email_is_one_authorised_post_keyed_by_its_message_id(provider: Provider) -> None:
-    emails = PassengerMessage.objects.filter(channel="email").order_by("id")
+def _batch_key(message: PassengerMessage, number: int = 0) -> str:
+    return f"passenger-messages/{message.event_id}.{message.kind}.{number}"
+
+
+def test_an_event_s_emails_of_one_kind_go_in_one_authorised_batch_under_the_batch_s_key(provider: Provider) -> None:
+    emails = _emails()
     assert passenger_delivery.send_batch([m.id for m in emails]) == {"done": 3, "dead": 0}
-    assert provider.keys == [f"<passenger-message-{m.event_id}.delay.{m.passenger_id}@novair.example>" for m in emails]
-    headers, email = next(r for r in provider.requests if r[1]["to"] == ["ada@example.org"])
+    ((path, headers, batch),) = provider.requests
+    assert path == "/emails/batch" and headers["Idempotency-Key"] == _batch_key(emails[0])
     assert headers["Authorization"] == f"Bearer {API_KEY}" and headers["Content-Type"] == "application/json"
-    assert email["from"] == "Novair <no-reply@novair.example>"
-    assert email["subject"] == "Flight NV117/2026-11-25 is delayed by 90 minutes"
-    assert "Dear Ada Lovelace" in email["text"]
-    assert email["headers"] == {"Message-ID": headers["Idempotency-Key"]}, "the key is the email's own identity"
+    assert headers["X-Batch-Validation"] == "permissive", "one refused address does not stop the others"
+    assert [email["to"] for email in batch] == [[m.recipient] for m in emails]
+    assert [email["headers"] for email in batch] == [
+        {"Message-ID": f"<passenger-message-{m.event_id}.delay.{m.passenger_id}@novair.example>"} for m in emails
+    ], "each email keeps its own identity"
+    ada = next(email for email in batch if email["to"] == ["ada@example.org"])
+    assert ada["from"] == "Novair <no-reply@novair.example>"
+    assert ada["subject"] == "Flight NV117/2026-11-25 is delayed by 90 minutes"
+    assert "Dear Ada Lovelace" in ada["text"]
+
+
+def test_a_kind_s_emails_beyond_the_gateway_s_limit_go_in_further_batches(
+    server: HTTPServer, settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(email_gateway, "BATCH_LIMIT", 2)
+    provider = Provider(server)
+    settings.EMAIL_BACKEND = "notifications.email_gateway.EmailBackend"
+    settings.EMAIL_GATEWAY_URL, settings.EMAIL_GATEWAY_API_KEY = provider.url, API_KEY
+    notify_network(tmp_path)
+    run_subscriber(delay_flight(flight=Flight.objects.get(number="117"), delay_minutes=90), "notifications")
+    emails = _emails()
+    assert [m.gateway_batch for m in sorted(emails, key=lambda m: m.passenger_id)] == [
+        _batch_key(emails[0], 0), _batch_key(emails[0], 0), _batch_key(emails[0], 1)
+    ], "written with the messages, by passenger"  # fmt: skip
+    assert set(PassengerMessage.objects.filter(channel="sms").values_list("gateway_batch", flat=True)) == {""}
+    assert passenger_delivery.send_batch([m.id for m in emails]) == {"done": 3, "dead": 0}
+    assert sorted((key, len(body)) for (_, _, body), key in zip(provider.requests, provider.keys, strict=True)) == [
+        (_batch_key(emails[0], 0), 2), (_batch_key(emails[0], 1), 1)
+    ]  # fmt: skip
+
+
+def test_the_same_messages_written_again_get_the_same_batches() -> None:
+    rows = [
+        (9, "delay", "email"),
+        (3, "delay", "sms"),
+        (3, "delay", "email"),
+        (5, "hotel", "email"),
+        (1, "delay", "email"),
+    ]
+    batches = passenger_delivery.gateway_batches("E", rows)
+    assert batches == ["passenger-messages/E.delay.0", "", "passenger-messages/E.delay.0",
+                       "passenger-messages/E.hotel.0", "passenger-messages/E.delay.0"]  # fmt: skip
+    assert passenger_delivery.gateway_batches("E", reversed(rows)) == batches[::-1], "whatever the order given"
+    many = passenger_delivery.gateway_batches("E", [(n, "delay", "email") for n in range(201, 0, -1)])
+    assert [many.count(f"passenger-messages/E.delay.{n}") for n in range(3)] == [100, 100, 1]
+    assert many[-100:] == ["passenger-messages/E.delay.0"] * 100, "the lowest passenger ids first"
+
+
+def test_an_email_without_a_batch_is_sent_alone_keyed_by_its_message_id(provider: Provider) -> None:
+    PassengerMessage.objects.update(gateway_batch="")  # as written before batches existed
+    emails = _emails()
+    assert passenger_delivery.send_batch([m.id for m in emails]) == {"done": 3, "dead": 0}
+    assert provider.keys == [passenger_delivery.message_id_header(m) for m in emails]
+    assert {path for path, _, _ in provider.requests} == {"/emails"} and len(provider.delivered) == 3
 
 
 class KilledAfterTheGatewayAccepted(email_gateway.EmailBackend):
-    """The gateway accepts the email, then the worker dies before the ``done`` commit (as a SIGKILL would)."""
+    """The gateway accepts the batch, then the worker dies before the ``done`` commit (as a SIGKILL would)."""
 
-    def send_messages(self, email_messages: Any) -> int:
-        super().send_messages(email_messages)
+    def send_batch(self, email_messages: Any, key: str) -> list[str]:
+        super().send_batch(email_messages, key)
         raise SystemExit("killed")
 
 
-def test_a_send_repeated_by_the_sweep_after_a_crash_has_the_same_key_and_is_delivered_once(
-    provider: Provider, settings: Any
-) -> None:
-    message = _email_to_ada()
+def _kill_after_the_gateway_accepted(provider: Provider, settings: Any, message_ids: list[int]) -> None:
+    """Send ``message_ids`` with a worker killed once the gateway took them; then let their lease expire."""
     settings.EMAIL_BACKEND = f"{__name__}.KilledAfterTheGatewayAccepted"
     with pytest.raises(SystemExit):
-        passenger_delivery.send_batch([message.id])
-    assert _status(message) == ("running", ""), "claimed, its outcome never written"
-    PassengerMessage.objects.filter(id=message.id).update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
+        passenger_delivery.send_batch(message_ids)
     settings.EMAIL_BACKEND = "notifications.email_gateway.EmailBackend"
-    assert passenger_delivery.due_for_sweep() == [message.id], "the lease expired: the sweep sends it again"
-    assert passenger_delivery.send_batch(passenger_delivery.due_for_sweep()) == {"done": 1, "dead": 0}
-    first, again = provider.keys
-    assert first == again == passenger_delivery.message_id_header(message), "attempt-independent"
-    assert len(provider.delivered) == 1, "the gateway absorbed the repeat"
-    assert _status(message) == ("done", "")
+    PassengerMessage.objects.filter(status="running").update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
 
 
-class KilledAtTheThirdEmail(email_gateway.EmailBackend):
-    """The gateway accepts the third email of the process, then the worker dies (as a SIGKILL would)."""
-
-    accepted = 0
-
-    def send_messages(self, email_messages: Any) -> int:
-        sent = super().send_messages(email_messages)
-        type(self).accepted += sent
-        if self.accepted == 3:
-            raise SystemExit("killed")
-        return sent
-
-
-@pytest.mark.parametrize(("per_write", "written"), [(2, 2), (20, 0)])
-def test_a_worker_killed_mid_batch_sends_again_only_the_emails_whose_outcome_was_unwritten_absorbed_by_the_gateway(
-    provider: Provider, settings: Any, monkeypatch: pytest.MonkeyPatch, per_write: int, written: int
+def test_a_claim_takes_the_whole_batch_and_the_sweep_sends_it_again_whole_absorbed_by_the_gateway(
+    provider: Provider, settings: Any
 ) -> None:
-    monkeypatch.setattr(passenger_delivery, "OUTCOMES_PER_WRITE", per_write)
-    monkeypatch.setattr(passenger_delivery, "OUTCOME_WRITE_SECONDS", 60.0)
-    monkeypatch.setattr(KilledAtTheThirdEmail, "accepted", 0)
-    settings.EMAIL_BACKEND = f"{__name__}.KilledAtTheThirdEmail"
-    emails = PassengerMessage.objects.filter(channel="email")
-    with pytest.raises(SystemExit):
-        passenger_delivery.send_batch(list(emails.values_list("id", flat=True)))
-    assert emails.filter(status="done").count() == written, "the outcomes written before the kill"
-    emails.update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
-    settings.EMAIL_BACKEND = "notifications.email_gateway.EmailBackend"
-    assert passenger_delivery.send_batch(passenger_delivery.due_for_sweep()) == {"done": 3 - written, "dead": 0}
-    assert len(provider.requests) == 6 - written and len(provider.delivered) == 3, "each repeat absorbed"
+    emails = _emails()
+    _kill_after_the_gateway_accepted(provider, settings, [emails[1].id])
+    assert [_status(m) for m in emails] == [("running", "")] * 3, "asked for one, its batch claimed whole"
+    assert passenger_delivery.due_for_sweep() == sorted(m.id for m in emails)
+    assert passenger_delivery.send_batch([emails[2].id]) == {"done": 3, "dead": 0}, "again whole, from any member"
+    assert provider.keys == [_batch_key(emails[0])] * 2 and provider.requests[0][2] == provider.requests[1][2]
+    assert len(provider.delivered) == 3, "the gateway answered the repeat from its record"
+    assert [_status(m) for m in emails] == [("done", "")] * 3
+
+
+def test_a_batch_whose_emails_changed_between_attempts_is_refused_and_dead_not_delivered_twice(
+    provider: Provider, settings: Any
+) -> None:
+    emails = _emails()
+    _kill_after_the_gateway_accepted(provider, settings, [m.id for m in emails])
+    Passenger.objects.filter(email="ada@example.org").update(first_name="Augusta")
+    assert passenger_delivery.send_batch(passenger_delivery.due_for_sweep()) == {"done": 0, "dead": 3}
+    assert {_status(m) for m in emails} == {
+        ("dead", 'EmailGatewayError: HTTP 409: {"name": "invalid_idempotent_request"}')
+    }
+    assert len(provider.delivered) == 3
+
+
+def test_a_sender_asked_for_part_of_a_batch_another_holds_sends_nothing(provider: Provider) -> None:
+    emails = _emails()
+    token = uuid.uuid4()
+    assert len(passenger_delivery.claim([emails[0].id], token)) == 3
+    assert passenger_delivery.send_batch([emails[2].id]) == {"done": 0, "dead": 0}
+    assert provider.requests == []
 
 
 Updates = list[tuple[set[int], str]]
@@ -184,17 +251,14 @@ def _outcome_writes(send: Callable[[], object]) -> tuple[Updates, Updates]:
 
 
 @pytest.mark.django_db(transaction=True)  # the sender's own transactions, as in a worker
-@pytest.mark.parametrize("write_seconds", [60.0, 0.0])
-def test_emails_outcomes_are_written_together_without_waiting_for_the_disk_texts_one_by_one_durably(
-    provider: Provider, monkeypatch: pytest.MonkeyPatch, write_seconds: float
+def test_a_batch_s_outcomes_are_written_together_without_waiting_for_the_disk_texts_one_by_one_durably(
+    provider: Provider,
 ) -> None:
-    monkeypatch.setattr(passenger_delivery, "OUTCOME_WRITE_SECONDS", write_seconds)
-    emails = set(PassengerMessage.objects.filter(channel="email").values_list("id", flat=True))
+    emails = {m.id for m in _emails()}
     texts = sorted(PassengerMessage.objects.filter(channel="sms").values_list("id", flat=True))
     claims, outcomes = _outcome_writes(lambda: passenger_delivery.send_batch(sorted(emails) + texts))
     assert [setting for _, setting in claims] == ["on"], "the claim waits for the disk before anything is sent"
-    by_email = [(emails, "off")] if write_seconds else [({i}, "off") for i in sorted(emails)]
-    assert outcomes == by_email + [({i}, "on") for i in texts], "a text's repeat would be a second text"
+    assert outcomes == [(emails, "off")] + [({i}, "on") for i in texts], "a text's repeat would be a second text"
     assert PassengerMessage.objects.filter(status="done").count() == 5
 
 
@@ -225,32 +289,63 @@ def test_every_http_client_shares_the_process_s_one_verifying_ssl_context(
         ("hang", "EmailGatewayError: ReadTimeout: timed out"),
     ],
 )
-def test_a_gateway_error_makes_that_message_dead_with_the_error(
+def test_a_batch_the_gateway_did_not_take_makes_each_of_its_messages_dead_with_the_error(
     provider: Provider, answer: int | str, error: str
 ) -> None:
     provider.answers = [answer]
-    emails = list(PassengerMessage.objects.filter(channel="email").order_by("id"))
+    emails = _emails()
+    assert passenger_delivery.send_batch([m.id for m in emails]) == {"done": 0, "dead": 3}
+    assert [_status(m) for m in emails] == [("dead", error)] * 3
+
+
+def test_an_email_the_gateway_refused_in_a_batch_is_dead_and_the_others_done(provider: Provider) -> None:
+    provider.refused = {"grace@example.org"}
+    emails = _emails()
     assert passenger_delivery.send_batch([m.id for m in emails]) == {"done": 2, "dead": 1}
-    assert _status(emails[0]) == ("dead", error)
-    assert [_status(m)[0] for m in emails[1:]] == ["done", "done"], "the batch goes on"
+    assert {m.recipient: _status(m) for m in emails} == {
+        "ada@example.org": ("done", ""),
+        "grace@example.org": ("dead", "EmailGatewayError: refused: Invalid `to` field."),
+        "ed@x.org": ("done", ""),
+    }
 
 
-def test_an_operator_s_resend_after_a_timeout_is_absorbed_if_the_gateway_had_accepted(provider: Provider) -> None:
-    message = _email_to_ada()
+def test_an_operator_s_resend_of_a_whole_batch_after_a_timeout_is_absorbed_if_the_gateway_had_accepted(
+    provider: Provider,
+) -> None:
+    emails = _emails()
     provider.answers = ["hang"]  # accepted, answered after the timeout
-    passenger_delivery.send_batch([message.id])
-    assert _status(message)[0] == "dead"
-    passenger_delivery.send_batch(passenger_delivery.resend([message.id]))
-    assert _status(message) == ("done", "")
-    assert len(provider.requests) == 2 and len(provider.delivered) == 1, "one email reached the passenger"
+    passenger_delivery.send_batch([m.id for m in emails])
+    assert passenger_delivery.send_batch(passenger_delivery.resend([m.id for m in emails])) == {"done": 3, "dead": 0}
+    assert provider.keys == [_batch_key(emails[0])] * 2, "the batch kept its key"
+    assert len(provider.delivered) == 3, "each email reached its passenger once"
+
+
+def test_part_of_a_batch_resent_goes_as_a_batch_of_its_own_under_a_new_key(provider: Provider) -> None:
+    provider.refused = {"grace@example.org"}
+    emails = _emails()
+    passenger_delivery.send_batch([m.id for m in emails])
+    (grace,) = PassengerMessage.objects.filter(status="dead")
+    provider.refused = set()
+    assert passenger_delivery.send_batch(passenger_delivery.resend([m.id for m in emails])) == {"done": 1, "dead": 0}
+    first, again = provider.keys
+    assert first == _batch_key(grace) and again.startswith("passenger-messages/resent-") and again != first
+    assert [email["to"] for email in provider.requests[1][2]] == [["grace@example.org"]]
+    assert _status(grace) == ("done", "")
 
 
 def test_an_unreachable_gateway_is_an_error_of_each_message(provider: Provider, settings: Any) -> None:
     settings.EMAIL_GATEWAY_URL = "http://127.0.0.1:9/emails"  # nothing listens on the discard port
-    message = _email_to_ada()
-    passenger_delivery.send_batch([message.id])
-    status, error = _status(message)
-    assert status == "dead" and error.startswith("EmailGatewayError: ConnectError: ")
+    emails = _emails()
+    passenger_delivery.send_batch([m.id for m in emails])
+    assert {_status(m)[0] for m in emails} == {"dead"}
+    assert all(_status(m)[1].startswith("EmailGatewayError: ConnectError: ") for m in emails)
+
+
+def test_a_batch_beyond_the_gateway_s_limit_is_refused_before_anything_is_sent(provider: Provider) -> None:
+    emails = [EmailMessage("s", "b", to=[f"p{n}@example.org"]) for n in range(email_gateway.BATCH_LIMIT + 1)]
+    with pytest.raises(ValueError, match="a batch takes at most 100 emails, not 101"), get_connection() as gateway:
+        gateway.send_batch(emails, "k")
+    assert provider.requests == []
 
 
 @pytest.mark.parametrize(
