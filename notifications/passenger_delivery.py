@@ -21,6 +21,7 @@ batches are idempotent; docs/adr/0013):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import uuid
@@ -74,9 +75,8 @@ def claim(message_ids: list[int], token: uuid.UUID) -> list[PassengerMessage]:
         lease_seconds=settings.PASSENGER_MESSAGE_LEASE_SECONDS,
         attempt_limit=settings.PASSENGER_MAX_ATTEMPTS,
     )
-    return list(
-        PassengerMessage.objects.filter(leasing.held(token)).select_related("passenger", "event").order_by("id")
-    )
+    held = PassengerMessage.objects.filter(leasing.held(token)).select_related("passenger")
+    return list(held.prefetch_related("event").order_by("id"))  # an event's payload read once, not once a message
 
 
 def message_id_header(message: PassengerMessage) -> str:
@@ -87,8 +87,13 @@ def message_id_header(message: PassengerMessage) -> str:
     Built from what makes the message unique (its event, kind and passenger; one email each), not from its
     row id: a database restored to a point in time hands the ids after it out again to other messages,
     whose keys would then collide with emails already sent; the same message re-created keeps its key."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    domain = _domain(settings.DEFAULT_FROM_EMAIL)
     return f"<passenger-message-{message.event_id}.{message.kind}.{message.passenger_id}@{domain}>"
+
+
+@functools.lru_cache(maxsize=4)
+def _domain(from_email: str) -> str:
+    return parseaddr(from_email)[1].rpartition("@")[2] or "localhost"
 
 
 def _email(message: PassengerMessage) -> EmailMessage:
