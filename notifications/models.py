@@ -157,7 +157,6 @@ class PassengerMessage(LeasedWork):
         max_length=120,
         blank=True,
         default="",
-        db_index=True,
         help_text="The email gateway batch the email is sent in, also the batch's Idempotency-Key: fixed when the "
         "message is written, so every attempt sends the same emails together (empty: sent on its own).",
     )
@@ -179,6 +178,7 @@ class PassengerMessage(LeasedWork):
             ),
             valid_status("passengermessage_status_valid"),
         ]
+        indexes = [models.Index(fields=["gateway_batch"], name="passengermessage_batch_idx")]  # a claim's batch mates
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.passenger_id} by {self.channel} [{self.status}]"

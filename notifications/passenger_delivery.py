@@ -34,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from events import leasing
@@ -68,14 +68,20 @@ def gateway_batches(event_id: Any, messages: Iterable[tuple[int, str, str]]) -> 
 def claim(message_ids: list[int], token: uuid.UUID) -> list[PassengerMessage]:
     """Take the messages among ``message_ids`` that may be sent now and no other sender holds, with the other
     messages of their gateway batches."""
-    batches = PassengerMessage.objects.filter(id__in=message_ids).exclude(gateway_batch="").values("gateway_batch")
+    # the ids first, so that the claim and the read after it are lookups by key, not scans of the table; the
+    # batches as values, so that the planner sees how few they are and finds their messages by index
+    asked = list(PassengerMessage.objects.filter(id__in=message_ids).order_by().values_list("id", "gateway_batch"))
+    candidates = {message_id for message_id, _ in asked}
+    if batches := {batch for _, batch in asked if batch}:
+        batch_mates = PassengerMessage.objects.filter(gateway_batch__in=batches).order_by()
+        candidates.update(batch_mates.values_list("id", flat=True))
     leasing.claim(
-        PassengerMessage.objects.filter(Q(id__in=message_ids) | Q(gateway_batch__in=batches)),
+        PassengerMessage.objects.filter(id__in=candidates),
         token=token,
         lease_seconds=settings.PASSENGER_MESSAGE_LEASE_SECONDS,
         attempt_limit=settings.PASSENGER_MAX_ATTEMPTS,
     )
-    held = PassengerMessage.objects.filter(leasing.held(token)).select_related("passenger")
+    held = PassengerMessage.objects.filter(leasing.held(token), id__in=candidates).select_related("passenger")
     return list(held.prefetch_related("event").order_by("id"))  # an event's payload read once, not once a message
 
 
