@@ -5,9 +5,9 @@ either both or neither; together with idempotent handlers this turns at-least-on
 exactly-once effect.
 
 A task claims its own delivery together with up to ``EVENTS_CLAIM_BATCH - 1`` other deliveries of its queue
-that were never attempted (their own messages then find them taken and skip), as many as its queue's recent
-handlers fit in a batch's time (``events.pace``), and runs their handlers one
-after another in one transaction: one claim and one commit for a whole backlog instead of one per delivery
+that were never attempted (their own messages then find them finished, or taken, and skip), as many as its
+queue's recent handlers fit in a batch's time (``events.pace``), and runs their handlers one after another in
+one transaction: one claim and one commit for a whole backlog instead of one per delivery
 (docs/adr/0015). Once a batch has taken ``EVENTS_BATCH_SECONDS`` of handler time it commits, and the
 deliveries it did not reach are given back and sent again, so slow handlers still spread over every free
 worker. If any handler of a batch fails or a lease was lost, the batch is rolled back and each of its
@@ -59,6 +59,11 @@ def run_delivery(delivery_id: int, *, task_id: str = "", queue: str | None = Non
     """Run delivery ``delivery_id`` if it may start now, with never-attempted deliveries of its queue waiting behind
     it; return its resulting status (``skipped`` if it could not be claimed). ``queue`` is the queue its message
     came from, if known: how many it takes along depends on that queue's pace."""
+    if Delivery.objects.filter(id=delivery_id, status__in=(DeliveryStatus.DONE, DeliveryStatus.DEAD)).exists():
+        # the common case of a batched queue: another claim took it along. One indexed read, not a claim's
+        # statement and commit; what waits behind it has messages of its own.
+        logger.debug("delivery %s finished already: skipped", delivery_id)
+        return "skipped"
     token = uuid.uuid4()
     lease_seconds = settings.EVENTS_LEASE_SECONDS
     work = Delivery.objects.filter(id__in=_with_waiting_behind(delivery_id, pace.take_along(queue)))

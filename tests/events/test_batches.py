@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import leasing, pace
@@ -37,8 +38,10 @@ def test_a_run_takes_the_deliveries_waiting_on_its_queue_along_up_to_the_batch_s
     assert [Delivery.objects.get(id=d.id).status for d in (first, second, third)] == ["done", "done", "pending"]
     assert Delivery.objects.get(id=second.id).result == {"created": 1}
     assert _delivery(other_queue, UNGUARDED).status == "pending", "another queue's delivery is not taken"
-    assert run_delivery(second.id) == "skipped", "its own message finds it taken"
-    assert Delivery.objects.get(id=third.id).status == "done", "and that run takes the next one along"
+    with CaptureQueriesContext(connection) as queries:
+        assert run_delivery(second.id) == "skipped", "its own message finds it finished"
+    assert len(queries) == 1 and Delivery.objects.get(id=third.id).status == "pending", "one read: no claim, none along"
+    assert run_delivery(third.id) == "done", "the next one's own message runs it"
     assert all(executions(e, "test-recorder") == 1 for e in pings)
 
 
