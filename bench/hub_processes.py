@@ -137,7 +137,7 @@ class _InboxHandler(_QuietHandler):
 class EmailGateway(ThreadingHTTPServer):
     """A transactional email provider's send API (Resend's ``POST /emails`` and ``POST /emails/batch``) as the
     benchmark's passenger email gateway: it delivers each ``Idempotency-Key`` once (a batch's emails once each)
-    and answers a repeated one with the first answer, counting it; a batch key repeated with other emails is
+    and answers a repeated one with the first answer, counting it; a batch key repeated with another body is
     refused (409), as is a request without a key (400), as nothing could absorb its repeat."""
 
     API_KEY = "hub-bench-email-gateway-key"
@@ -169,10 +169,10 @@ class EmailGateway(ThreadingHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         self.dropped += 1  # the drill SIGKILLs workers: a reset connection is expected, not worth a traceback
 
-    def accept(self, key: str, emails: list[dict]) -> list[str] | None:
-        """Record one request for ``key`` sending ``emails``; the ids of the emails delivered for it, or None if
-        the key came with other emails before."""
-        digest = hashlib.sha256(json.dumps(emails, sort_keys=True).encode()).hexdigest()
+    def accept(self, key: str, body: bytes, emails: list[dict]) -> list[str] | None:
+        """Record one request for ``key`` sending ``emails`` (as ``body``); the ids of the emails delivered for it,
+        or None if the key came with another body before."""
+        digest = hashlib.sha256(body).hexdigest()
         with self.lock:
             self.requests[key] += 1
             if self.batches.setdefault(key, digest) != digest:
@@ -193,14 +193,15 @@ class _GatewayHandler(_QuietHandler):
     disable_nagle_algorithm = True  # else each answer's body waits for the client's delayed ACK (40 ms)
 
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.loads(raw)
         key = self.headers.get("Idempotency-Key", "")
         batch = self.path.endswith("/batch")
         if self.headers.get("Authorization") != f"Bearer {self.server.API_KEY}":
             _answer(self, 401, {"message": "API key is invalid"})
         elif not key:
             _answer(self, 400, {"message": "Idempotency-Key is required by this gateway"})
-        elif (ids := self.server.accept(key, body if batch else [body])) is None:
+        elif (ids := self.server.accept(key, raw, body if batch else [body])) is None:
             _answer(self, 409, {"name": "invalid_idempotent_request"})
         else:
             _answer(self, 200, {"data": [{"id": email_id} for email_id in ids]} if batch else {"id": ids[0]})
