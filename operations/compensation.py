@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from flights.models import Flight, FlightStatus
 from flights.selectors import estimated_arrivals, regime_of, regimes_of
-from passengers.selectors import journeys
+from passengers.selectors import sited_journeys
 from rebooking.payloads import ReaccommodatedParty
 from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
 from rights.duties import Owed, compensation_owed
@@ -71,12 +71,12 @@ def owed_after_refund(
 
 
 def _owed(claims: list[Claim], *, flight: Flight, reason: str, occurred_at: dt.datetime) -> Owing:
-    """The claims that are eligible, each owed a compensation duty due 7 days after the event (two queries, three
-    when a journey starts on another flight). ``flight`` comes with its airports and carrier (its regime is read
-    from them)."""
+    """The claims that are eligible, each owed a compensation duty due 7 days after the event (one query, two when
+    a journey starts on another flight). ``flight`` comes with its airports and carrier (its regime is read from
+    them)."""
     if not claims:
         return []
-    paths = journeys({claim.booking_id for claim in claims})
+    paths = sited_journeys({claim.booking_id for claim in claims})
     others = sorted({path.first_flight_id for path in paths.values()} - {flight.id})
     regimes = {flight.id: regime_of(flight), **(regimes_of(others) if others else {})}
     duty = compensation_owed(occurred_at)
