@@ -18,7 +18,7 @@ from flights.models import Airport
 from lodging.models import HotelStay, StayStatus
 from notifications.models import PassengerMessage, PassengerMessageKind
 from passengers.models import Passenger
-from passengers.selectors import next_segments_after
+from passengers.selectors import next_segments_after, passengers_on_flight
 from rebooking.models import Reaccommodation
 from rights.duties import BusinessStatus, DutyKind, DutyStatus, business_status
 
@@ -42,7 +42,8 @@ def booked_on(flight_id: int, *, as_of: dt.datetime) -> list[Booked]:
     (two queries)."""
     after = next_segments_after(flight_id, as_of=as_of)
     passengers: dict[int, list[int]] = defaultdict(list)
-    rows = Passenger.objects.filter(booking_id__in=list(after)).order_by("id").values_list("booking_id", "id")
+    # The same bookings as ``after``'s, found by the database again rather than sent back as a list of ids.
+    rows = passengers_on_flight(flight_id, as_of=as_of).order_by("id").values_list("booking_id", "id")
     for booking_id, passenger_id in rows:
         passengers[booking_id].append(passenger_id)
     return [Booked(b, tuple(passengers[b]), leg.departure if leg else None) for b, leg in after.items()]
