@@ -115,7 +115,7 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
     booking_ids = sorted({claim.booking_id for claim in claims})
     _lock_journeys(booking_ids)
     paths = sited_journeys(booking_ids)
-    held = held_records(claim.passenger_id for claim in claims)
+    held = held_records(booking_ids)
     regimes = regimes_of(
         sorted({flight.id} | {path.first_flight_id for path in paths.values()} | {h.flight_id for h in held.values()})
     )
