@@ -32,7 +32,8 @@ UPDATED_FIELDS = ["regime", "case", "band", "reason_code", "arrival_delay_minute
 
 
 class Written(NamedTuple):
-    """The fields of a record an assessment writes (``UPDATED_FIELDS`` after the journey and its flight)."""
+    """The fields of a record an assessment writes that vary from record to record (the journey, its flight and
+    ``UPDATED_FIELDS`` but those one assessment shares: :class:`Shared`)."""
 
     passenger_id: int
     booking_id: int
@@ -40,12 +41,18 @@ class Written(NamedTuple):
     regime: str
     case: str
     band: str
-    reason_code: str
     arrival_delay_minutes: int | None
     amount: Decimal
     currency: str
     status: str
     reason: str
+
+
+class Shared(NamedTuple):
+    """The fields every record of one assessment writes alike: the disruption's reason code, the event assessed
+    on, and when."""
+
+    reason_code: str
     event_id: uuid.UUID
     assessed_at: dt.datetime
 
@@ -119,7 +126,6 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
     regimes = regimes_of(
         sorted({flight.id} | {path.first_flight_id for path in paths.values()} | {h.flight_id for h in held.values()})
     )
-    now = timezone.now()
     rows = []
     for claim in claims:
         kept = held.get((claim.passenger_id, claim.booking_id))
@@ -145,17 +151,14 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
                 assessed.regime.value,
                 claim.disruption.value,
                 assessed.band.value,
-                flight.delay_reason,
                 assessed.arrival_delay_minutes,
                 outcome.amount,
                 outcome.currency,
                 outcome.status.value,
                 outcome.reason,
-                cause.id,
-                now,
             )
         )
-    _upsert(rows)
+    _upsert(rows, Shared(flight.delay_reason, cause.id, timezone.now()))
     anew = [row for row in rows if _assessed_anew(held.get((row.passenger_id, row.booking_id)), cause)]
     if anew:
         eligible_anew = [row.passenger_id for row in anew if row.status == EntitlementStatus.ELIGIBLE]
@@ -194,15 +197,20 @@ def _case(party: ReaccommodatedParty) -> Disruption:
     return reaccommodated_disruption(cancelled=party.cancelled, rerouted=party.rebooked)
 
 
-def _upsert(rows: list[Written]) -> None:
+def _upsert(rows: list[Written], shared: Shared) -> None:
     """Insert the records, or update the journey's record held (all but its flight), as
     ``bulk_create(update_conflicts=True)`` would; a new record is unpaid. One statement taking an array per
-    field (``unnest``), not a parameter per record and field: a flight's journeys make hundreds of records."""
+    field that varies (``unnest``) and one value per ``shared`` field, not a parameter per record and field: a
+    flight's journeys make hundreds of records."""
     if not rows:
         return
     connection = connections[router.db_for_write(Entitlement)]
     insert, params = insert_from_arrays(
-        Entitlement, Written._fields, rows, {"paid_at": None, "paid_by": ""}, connection=connection
+        Entitlement,
+        Written._fields,
+        rows,
+        {**shared._asdict(), "paid_at": None, "paid_by": ""},
+        connection=connection,
     )
     quote = connection.ops.quote_name
     updated = [quote(cast(str, f.column)) for f in Entitlement._meta.concrete_fields if f.name in UPDATED_FIELDS]
