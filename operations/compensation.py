@@ -15,9 +15,16 @@ from collections.abc import Iterable
 
 from flights.models import Flight, FlightStatus
 from flights.selectors import estimated_arrivals, regime_of, regimes_of
-from passengers.selectors import sited_journeys
+from passengers.selectors import sited_journeys, ticketed_arrivals
 from rebooking.payloads import ReaccommodatedParty
-from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
+from rights.compensation import (
+    Claim,
+    Disruption,
+    arrival_delay,
+    assess_journey,
+    cannot_be_eligible,
+    reaccommodated_disruption,
+)
 from rights.duties import Owed, compensation_owed
 
 from .selectors import Booked
@@ -29,14 +36,34 @@ def owed_after_delay(
     flight: Flight, booked: Iterable[Booked], *, arrival: dt.datetime, reason: str, occurred_at: dt.datetime
 ) -> Owing:
     """A delay: the passengers whose journey ended with the flight then (of ``booked``, everyone booked on it then),
-    arriving when it does."""
+    arriving when it does. Journeys that arrive too little late against their ticketed arrival to be owed anything
+    are left out before the rest are read (after a short delay, usually every journey)."""
+    ending = _late_enough(
+        [booking for booking in booked if booking.next_departure is None], arrival=arrival, reason=reason
+    )
     claims = [
         Claim(passenger_id, booking.booking_id, Disruption.DELAYED, arrival)
-        for booking in booked
-        if booking.next_departure is None
+        for booking in ending
         for passenger_id in booking.passenger_ids
     ]
     return _owed(claims, flight=flight, reason=reason, occurred_at=occurred_at)
+
+
+def _late_enough(bookings: list[Booked], *, arrival: dt.datetime, reason: str) -> list[Booked]:
+    """The ``bookings`` whose journey, delayed to ``arrival`` with ``reason``, the rulebook does not refuse out of
+    hand (one query, none when the reason alone refuses or no booking is left)."""
+    if not bookings or cannot_be_eligible(Disruption.DELAYED, reason_code=reason, arrival_delay_minutes=None):
+        return []
+    ticketed = ticketed_arrivals(booking.booking_id for booking in bookings)
+    return [
+        booking
+        for booking in bookings
+        if not cannot_be_eligible(
+            Disruption.DELAYED,
+            reason_code=reason,
+            arrival_delay_minutes=arrival_delay(arrival, ticketed[booking.booking_id]),
+        )
+    ]
 
 
 def owed_after_reaccommodation(
