@@ -11,7 +11,7 @@ disrupted flight's (a journey already disrupted by another flight is judged by t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from flights.models import Flight, FlightStatus
 from flights.selectors import estimated_arrivals, regime_of, regimes_of
@@ -27,43 +27,43 @@ from rights.compensation import (
 )
 from rights.duties import Owed, compensation_owed
 
-from .selectors import Booked
-
 Owing = list[tuple[int, Owed]]  # (passenger id, duty)
 
 
-def owed_after_delay(
-    flight: Flight, booked: Iterable[Booked], *, arrival: dt.datetime, reason: str, occurred_at: dt.datetime
-) -> Owing:
-    """A delay: the passengers whose journey ended with the flight then (of ``booked``, everyone booked on it then),
-    arriving when it does. Journeys that arrive too little late against their ticketed arrival to be owed anything
-    are left out before the rest are read (after a short delay, usually every journey)."""
-    ending = _late_enough(
-        [booking for booking in booked if booking.next_departure is None], arrival=arrival, reason=reason
-    )
-    claims = [
-        Claim(passenger_id, booking.booking_id, Disruption.DELAYED, arrival)
-        for booking in ending
-        for passenger_id in booking.passenger_ids
-    ]
-    return _owed(claims, flight=flight, reason=reason, occurred_at=occurred_at)
-
-
-def _late_enough(bookings: list[Booked], *, arrival: dt.datetime, reason: str) -> list[Booked]:
-    """The ``bookings`` whose journey, delayed to ``arrival`` with ``reason``, the rulebook does not refuse out of
-    hand (one query, none when the reason alone refuses or no booking is left)."""
+def judged_after_delay(ending: Iterable[int], *, arrival: dt.datetime, reason: str) -> list[int]:
+    """Of the bookings whose journey ended with a flight delayed to ``arrival`` with ``reason``, those the rulebook
+    does not refuse out of hand: the others arrive too little late against their ticketed arrival to be owed
+    anything (after a short delay, usually all of them), so their journeys and passengers need not be read. One
+    query, none when the reason alone refuses or no booking is left."""
+    bookings = list(ending)
     if not bookings or cannot_be_eligible(Disruption.DELAYED, reason_code=reason, arrival_delay_minutes=None):
         return []
-    ticketed = ticketed_arrivals(booking.booking_id for booking in bookings)
+    ticketed = ticketed_arrivals(bookings)
     return [
-        booking
-        for booking in bookings
+        booking_id
+        for booking_id in bookings
         if not cannot_be_eligible(
-            Disruption.DELAYED,
-            reason_code=reason,
-            arrival_delay_minutes=arrival_delay(arrival, ticketed[booking.booking_id]),
+            Disruption.DELAYED, reason_code=reason, arrival_delay_minutes=arrival_delay(arrival, ticketed[booking_id])
         )
     ]
+
+
+def owed_after_delay(
+    flight: Flight,
+    judged: Mapping[int, Iterable[int]],
+    *,
+    arrival: dt.datetime,
+    reason: str,
+    occurred_at: dt.datetime,
+) -> Owing:
+    """A delay: the passengers of the journeys ``judged`` (:func:`judged_after_delay`; booking id → passenger ids),
+    arriving when the flight does."""
+    claims = [
+        Claim(passenger_id, booking_id, Disruption.DELAYED, arrival)
+        for booking_id, passenger_ids in judged.items()
+        for passenger_id in passenger_ids
+    ]
+    return _owed(claims, flight=flight, reason=reason, occurred_at=occurred_at)
 
 
 def owed_after_reaccommodation(
