@@ -69,18 +69,14 @@ def owe_for_disruption(disruption: FlightDelayed | FlightCancelled, *, cause: Ev
         estimated_departure=departure,
         origin_timezone=flight.origin.timezone,
     )
-    everyone = owed_to_everyone_booked(facts)
-    mct = flight.destination.min_connection_minutes
     departures = onward_departures(flight.id, as_of=cause.occurred_at)
-    owed_by_booking: dict[int, list[Owed]] = {}
-    for booking_id, next_departure in departures.items():
-        owed = list(everyone)
-        if cancelled:
-            owed.append(reaccommodation_owed(disruption.scheduled_departure))
-        elif next_departure and missed(next_departure=next_departure, arrival=arrival, min_connection_minutes=mct):
-            owed.append(reaccommodation_owed(onward_from(arrival, min_connection_minutes=mct)))
-        if owed:
-            owed_by_booking[booking_id] = owed
+    owed_by_booking = _owed_by_booking(
+        departures,
+        owed_to_everyone_booked(facts),
+        arrival=arrival,
+        min_connection_minutes=flight.destination.min_connection_minutes,
+        cancelled_from=disruption.scheduled_departure if cancelled else None,
+    )
     reason = disruption.reason or ""
     ending = [booking_id for booking_id, next_departure in departures.items() if next_departure is None]
     judged = [] if cancelled else judged_after_delay(ending, arrival=arrival, reason=reason)
@@ -100,6 +96,31 @@ def owe_for_disruption(disruption: FlightDelayed | FlightCancelled, *, cause: Ev
         occurred_at=cause.occurred_at,
     )
     return {"owed": owe(owing, root_id=cause.root_id, flight_id=flight.id)}
+
+
+def _owed_by_booking(
+    departures: dict[int, dt.datetime | None],
+    everyone: list[Owed],
+    *,
+    arrival: dt.datetime,
+    min_connection_minutes: int,
+    cancelled_from: dt.datetime | None,
+) -> dict[int, list[Owed]]:
+    """What each booking on the disrupted flight is owed besides compensation, by booking id (those owed nothing
+    left out): ``everyone``'s duties, and a reaccommodation from ``cancelled_from`` (the cancelled flight's
+    scheduled departure) or, after a delay to ``arrival``, when the booking's next departure is missed."""
+    owed_by_booking: dict[int, list[Owed]] = {}
+    for booking_id, next_departure in departures.items():
+        owed = list(everyone)
+        if cancelled_from is not None:
+            owed.append(reaccommodation_owed(cancelled_from))
+        elif next_departure and missed(
+            next_departure=next_departure, arrival=arrival, min_connection_minutes=min_connection_minutes
+        ):
+            owed.append(reaccommodation_owed(onward_from(arrival, min_connection_minutes=min_connection_minutes)))
+        if owed:
+            owed_by_booking[booking_id] = owed
+    return owed_by_booking
 
 
 def owe_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cause: EventFacts) -> dict[str, int]:
