@@ -191,11 +191,12 @@ class TicketedJourney(Protocol):
 
 
 def assess_journey(
-    claim: Claim, *, journey: TicketedJourney, first_flight: Regime, disrupted_flight: Regime, reason_code: str
+    claim: Claim, *, journey: TicketedJourney, first_flight: Regime, disrupted_flight: Regime | None, reason_code: str
 ) -> Assessment | None:
     """A passenger's ``claim`` on the ``journey`` it was ticketed for, assessed on a disruption with
     ``reason_code``: ``first_flight`` and ``disrupted_flight`` are the regimes of the journey's first flight and
-    of its (first) disrupted flight. None where no regime applies to the journey: nothing is owed or recorded.
+    of its (first) disrupted flight (None: not looked up, see ``regime.journey_regime``). None where no regime
+    applies to the journey: nothing is owed or recorded.
 
     The one place both the compensation subscriber (which records it) and the duties observer (which owes a
     ``compensation`` duty when it is eligible) decide a journey's compensation.
