@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
@@ -19,9 +20,10 @@ from events.services import publish
 from flights.models import Flight, FlightStatus
 from flights.selectors import estimated_arrivals, regimes_of
 from passengers.models import Booking
-from passengers.selectors import bookings_ending_with, sited_journeys
+from passengers.selectors import SitedJourney, bookings_ending_with, sited_journeys
 from rebooking.payloads import ReaccommodatedParty
 from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
+from rights.regime import Regime, regime_by_origin
 
 from .models import Entitlement, EntitlementStatus
 from .payloads import CompensationAssessed
@@ -123,9 +125,7 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
     _lock_journeys(booking_ids)
     paths = sited_journeys(booking_ids)
     held = held_records(booking_ids)
-    regimes = regimes_of(
-        sorted({flight.id} | {path.first_flight_id for path in paths.values()} | {h.flight_id for h in held.values()})
-    )
+    regimes = _regimes(flight.id, paths.values(), held.values())
     rows = []
     for claim in claims:
         kept = held.get((claim.passenger_id, claim.booking_id))
@@ -137,7 +137,7 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
             claim,
             journey=path,
             first_flight=regimes[path.first_flight_id],
-            disrupted_flight=regimes[first_disrupted],
+            disrupted_flight=regimes.get(first_disrupted),
             reason_code=flight.delay_reason,
         )
         if assessed is None:
@@ -188,6 +188,18 @@ def mark_paid(entitlement_ids: list[int], *, by: str) -> list[Entitlement]:
         entitlement.status, entitlement.paid_at, entitlement.paid_by = EntitlementStatus.PAID, now, by
     Entitlement.objects.bulk_update(records, ["status", "paid_at", "paid_by"])
     return records
+
+
+def _regimes(flight_id: int, paths: Iterable[SitedJourney], held: Iterable[Held]) -> dict[int, Regime]:
+    """The regimes an assessment reads, by flight id: each journey's first flight's, and, when the origin of some
+    first flight leaves its regime to its destination and carrier, the disrupted flights' (``flight_id``'s and the
+    records held's), which a journey whose first flight has no regime takes. One query, none when every journey
+    departs where its origin alone decides the law."""
+    by_origin = {path.first_flight_id: regime_by_origin(path.origin) for path in paths}
+    undecided = {first for first, regime in by_origin.items() if regime is None}
+    if not undecided:
+        return {first: regime for first, regime in by_origin.items() if regime is not None}
+    return regimes_of(sorted(set(by_origin) | {flight_id} | {kept.flight_id for kept in held}))
 
 
 def _case(party: ReaccommodatedParty) -> Disruption:
