@@ -23,9 +23,9 @@ class Held:
     """When that event happened (None when it is gone)."""
 
 
-def held_records(booking_ids: Iterable[int]) -> dict[tuple[int, int], Held]:
-    """The records held for these journeys, by (passenger id, booking id) (one query)."""
-    rows = Entitlement.objects.filter(booking_id__in=list(booking_ids)).values_list(
+def held_records(passenger_ids: Iterable[int]) -> dict[tuple[int, int], Held]:
+    """The records held for these passengers, by (passenger id, booking id) (one query)."""
+    rows = Entitlement.objects.filter(passenger_id__in=list(passenger_ids)).values_list(
         "passenger_id", "booking_id", "flight_id", "status", "event_id", "event__occurred_at"
     )
     return {

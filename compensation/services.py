@@ -124,7 +124,7 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
     booking_ids = sorted({claim.booking_id for claim in claims})
     _lock_journeys(booking_ids)
     paths = sited_journeys(booking_ids)
-    held = held_records(booking_ids)
+    held = held_records(claim.passenger_id for claim in claims)
     regimes = _regimes(flight.id, paths.values(), held.values())
     rows = []
     for claim in claims:
