@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
@@ -19,9 +20,10 @@ from events.services import publish
 from flights.models import Flight, FlightStatus
 from flights.selectors import estimated_arrivals, regimes_of
 from passengers.models import Booking
-from passengers.selectors import bookings_ending_with, sited_journeys
+from passengers.selectors import SitedJourney, bookings_ending_with, sited_journeys
 from rebooking.payloads import ReaccommodatedParty
 from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
+from rights.regime import Regime, regime_by_origin
 
 from .models import Entitlement, EntitlementStatus
 from .payloads import CompensationAssessed
@@ -32,7 +34,8 @@ UPDATED_FIELDS = ["regime", "case", "band", "reason_code", "arrival_delay_minute
 
 
 class Written(NamedTuple):
-    """The fields of a record an assessment writes (``UPDATED_FIELDS`` after the journey and its flight)."""
+    """The fields of a record an assessment writes that vary from record to record (the journey, its flight and
+    ``UPDATED_FIELDS`` but those one assessment shares: :class:`Shared`)."""
 
     passenger_id: int
     booking_id: int
@@ -40,12 +43,18 @@ class Written(NamedTuple):
     regime: str
     case: str
     band: str
-    reason_code: str
     arrival_delay_minutes: int | None
     amount: Decimal
     currency: str
     status: str
     reason: str
+
+
+class Shared(NamedTuple):
+    """The fields every record of one assessment writes alike: the disruption's reason code, the event assessed
+    on, and when."""
+
+    reason_code: str
     event_id: uuid.UUID
     assessed_at: dt.datetime
 
@@ -116,10 +125,7 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
     _lock_journeys(booking_ids)
     paths = sited_journeys(booking_ids)
     held = held_records(claim.passenger_id for claim in claims)
-    regimes = regimes_of(
-        sorted({flight.id} | {path.first_flight_id for path in paths.values()} | {h.flight_id for h in held.values()})
-    )
-    now = timezone.now()
+    regimes = _regimes(flight.id, paths.values(), held.values())
     rows = []
     for claim in claims:
         kept = held.get((claim.passenger_id, claim.booking_id))
@@ -131,7 +137,7 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
             claim,
             journey=path,
             first_flight=regimes[path.first_flight_id],
-            disrupted_flight=regimes[first_disrupted],
+            disrupted_flight=regimes.get(first_disrupted),
             reason_code=flight.delay_reason,
         )
         if assessed is None:
@@ -145,17 +151,14 @@ def record(claims: list[Claim], *, flight: Flight, cause: EventFacts) -> dict[st
                 assessed.regime.value,
                 claim.disruption.value,
                 assessed.band.value,
-                flight.delay_reason,
                 assessed.arrival_delay_minutes,
                 outcome.amount,
                 outcome.currency,
                 outcome.status.value,
                 outcome.reason,
-                cause.id,
-                now,
             )
         )
-    _upsert(rows)
+    _upsert(rows, Shared(flight.delay_reason, cause.id, timezone.now()))
     anew = [row for row in rows if _assessed_anew(held.get((row.passenger_id, row.booking_id)), cause)]
     if anew:
         eligible_anew = [row.passenger_id for row in anew if row.status == EntitlementStatus.ELIGIBLE]
@@ -187,6 +190,18 @@ def mark_paid(entitlement_ids: list[int], *, by: str) -> list[Entitlement]:
     return records
 
 
+def _regimes(flight_id: int, paths: Iterable[SitedJourney], held: Iterable[Held]) -> dict[int, Regime]:
+    """The regimes an assessment reads, by flight id: each journey's first flight's, and, when the origin of some
+    first flight leaves its regime to its destination and carrier, the disrupted flights' (``flight_id``'s and the
+    records held's), which a journey whose first flight has no regime takes. One query, none when every journey
+    departs where its origin alone decides the law."""
+    by_origin = {path.first_flight_id: regime_by_origin(path.origin) for path in paths}
+    undecided = {first for first, regime in by_origin.items() if regime is None}
+    if not undecided:
+        return {first: regime for first, regime in by_origin.items() if regime is not None}
+    return regimes_of(sorted(set(by_origin) | {flight_id} | {kept.flight_id for kept in held}))
+
+
 def _case(party: ReaccommodatedParty) -> Disruption:
     """The compensation case of a reaccommodated party: by its cause, and whether it was rebooked."""
     if not ((party.rebooked and party.new) or party.unprotected):
@@ -194,15 +209,20 @@ def _case(party: ReaccommodatedParty) -> Disruption:
     return reaccommodated_disruption(cancelled=party.cancelled, rerouted=party.rebooked)
 
 
-def _upsert(rows: list[Written]) -> None:
+def _upsert(rows: list[Written], shared: Shared) -> None:
     """Insert the records, or update the journey's record held (all but its flight), as
     ``bulk_create(update_conflicts=True)`` would; a new record is unpaid. One statement taking an array per
-    field (``unnest``), not a parameter per record and field: a flight's journeys make hundreds of records."""
+    field that varies (``unnest``) and one value per ``shared`` field, not a parameter per record and field: a
+    flight's journeys make hundreds of records."""
     if not rows:
         return
     connection = connections[router.db_for_write(Entitlement)]
     insert, params = insert_from_arrays(
-        Entitlement, Written._fields, rows, {"paid_at": None, "paid_by": ""}, connection=connection
+        Entitlement,
+        Written._fields,
+        rows,
+        {**shared._asdict(), "paid_at": None, "paid_by": ""},
+        connection=connection,
     )
     quote = connection.ops.quote_name
     updated = [quote(cast(str, f.column)) for f in Entitlement._meta.concrete_fields if f.name in UPDATED_FIELDS]

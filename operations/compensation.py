@@ -11,30 +11,57 @@ disrupted flight's (a journey already disrupted by another flight is judged by t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from flights.models import Flight, FlightStatus
 from flights.selectors import estimated_arrivals, regime_of, regimes_of
-from passengers.selectors import journeys
+from passengers.selectors import sited_journeys, ticketed_arrivals
 from rebooking.payloads import ReaccommodatedParty
-from rights.compensation import Claim, Disruption, assess_journey, reaccommodated_disruption
+from rights.compensation import (
+    Claim,
+    Disruption,
+    arrival_delay,
+    assess_journey,
+    cannot_be_eligible,
+    reaccommodated_disruption,
+)
 from rights.duties import Owed, compensation_owed
-
-from .selectors import Booked
 
 Owing = list[tuple[int, Owed]]  # (passenger id, duty)
 
 
+def judged_after_delay(ending: Iterable[int], *, arrival: dt.datetime, reason: str) -> list[int]:
+    """Of the bookings whose journey ended with a flight delayed to ``arrival`` with ``reason``, those the rulebook
+    does not refuse out of hand: the others arrive too little late against their ticketed arrival to be owed
+    anything (after a short delay, usually all of them), so their journeys and passengers need not be read. One
+    query, none when the reason alone refuses or no booking is left."""
+    bookings = list(ending)
+    if not bookings or cannot_be_eligible(Disruption.DELAYED, reason_code=reason, arrival_delay_minutes=None):
+        return []
+    ticketed = ticketed_arrivals(bookings)
+    return [
+        booking_id
+        for booking_id in bookings
+        if not cannot_be_eligible(
+            Disruption.DELAYED, reason_code=reason, arrival_delay_minutes=arrival_delay(arrival, ticketed[booking_id])
+        )
+    ]
+
+
 def owed_after_delay(
-    flight: Flight, booked: Iterable[Booked], *, arrival: dt.datetime, reason: str, occurred_at: dt.datetime
+    flight: Flight,
+    judged: Mapping[int, Iterable[int]],
+    *,
+    arrival: dt.datetime,
+    reason: str,
+    occurred_at: dt.datetime,
 ) -> Owing:
-    """A delay: the passengers whose journey ended with the flight then (of ``booked``, everyone booked on it then),
-    arriving when it does."""
+    """A delay: the passengers of the journeys ``judged`` (:func:`judged_after_delay`; booking id → passenger ids),
+    arriving when the flight does."""
     claims = [
-        Claim(passenger_id, booking.booking_id, Disruption.DELAYED, arrival)
-        for booking in booked
-        if booking.next_departure is None
-        for passenger_id in booking.passenger_ids
+        Claim(passenger_id, booking_id, Disruption.DELAYED, arrival)
+        for booking_id, passenger_ids in judged.items()
+        for passenger_id in passenger_ids
     ]
     return _owed(claims, flight=flight, reason=reason, occurred_at=occurred_at)
 
@@ -71,12 +98,12 @@ def owed_after_refund(
 
 
 def _owed(claims: list[Claim], *, flight: Flight, reason: str, occurred_at: dt.datetime) -> Owing:
-    """The claims that are eligible, each owed a compensation duty due 7 days after the event (two queries, three
-    when a journey starts on another flight). ``flight`` comes with its airports and carrier (its regime is read
-    from them)."""
+    """The claims that are eligible, each owed a compensation duty due 7 days after the event (one query, two when
+    a journey starts on another flight). ``flight`` comes with its airports and carrier (its regime is read from
+    them)."""
     if not claims:
         return []
-    paths = journeys({claim.booking_id for claim in claims})
+    paths = sited_journeys({claim.booking_id for claim in claims})
     others = sorted({path.first_flight_id for path in paths.values()} - {flight.id})
     regimes = {flight.id: regime_of(flight), **(regimes_of(others) if others else {})}
     duty = compensation_owed(occurred_at)

@@ -20,13 +20,14 @@ from events.models import DeliveryStatus, Event
 from events.selectors import status_of_annotated, with_flow_counts
 from lodging.models import HotelStay, StayStatus
 from notifications.models import PartnerMessage, PassengerMessage
+from passengers.selectors import passengers_on_flight
 from rebooking.models import CaseStatus, Cause, Reaccommodation
 from rights.duties import BusinessStatus, DutyStatus
 from vouchers.models import MealVoucher
 
 from .disruption_rows import disruption_list_url, of_disruption
 from .models import Duty
-from .selectors import booked_on, business_statuses
+from .selectors import business_statuses
 
 REBOOKED = (CaseStatus.REBOOKED, CaseStatus.ACCEPTED)
 
@@ -137,9 +138,9 @@ def _passengers(root: Event) -> Figure:
     """Everyone booked on the disrupted flight when it happened (the flight's page lists them)."""
     if root.flight_id is None:
         return Figure("passengers booked", 0, "")
-    booked = booked_on(root.flight_id, as_of=root.occurred_at)
+    booked = passengers_on_flight(root.flight_id, as_of=root.occurred_at).count()
     url = reverse("admin:flights_flight_change", args=[root.flight_id])
-    return Figure("passengers booked", sum(len(b.passenger_ids) for b in booked), url)
+    return Figure("passengers booked", booked, url)
 
 
 def summary_of(root_id: uuid.UUID) -> DisruptionSummary:

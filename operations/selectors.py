@@ -1,5 +1,6 @@
-"""Reads for duties: who was booked on a disrupted flight (with their onward segment), business status, and what
-the duty page needs to act on one duty (where its passenger is stranded, who shares their room, their notices)."""
+"""Reads for duties: who was booked on a disrupted flight (with their onward segment), their passengers, business
+status, and what the duty page needs to act on one duty (where its passenger is stranded, who shares their room,
+their notices)."""
 
 from __future__ import annotations
 
@@ -28,24 +29,23 @@ from .models import Duty
 OBSERVER = "duties"
 
 
-@dataclass(frozen=True)
-class Booked:
-    """A booking on the disrupted flight as of the event: its passengers, and when its next segment departs."""
-
-    booking_id: int
-    passenger_ids: tuple[int, ...]
-    next_departure: dt.datetime | None
+def onward_departures(flight_id: int, *, as_of: dt.datetime) -> dict[int, dt.datetime | None]:
+    """Every booking on the flight at ``as_of``, by id, with the estimated departure of its segment after the
+    flight (None when its journey ended with it) (one query)."""
+    return {b: leg.departure if leg else None for b, leg in next_segments_after(flight_id, as_of=as_of).items()}
 
 
-def booked_on(flight_id: int, *, as_of: dt.datetime) -> list[Booked]:
-    """Every booking on the flight at ``as_of``, with the estimated departure of its segment after the flight
-    (two queries)."""
-    after = next_segments_after(flight_id, as_of=as_of)
+def passengers_of(booking_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """The passengers of each of the bookings that has any, by booking id, in id order (one query, none for no
+    booking)."""
+    ids = sorted(set(booking_ids))
+    if not ids:
+        return {}
     passengers: dict[int, list[int]] = defaultdict(list)
-    rows = Passenger.objects.filter(booking_id__in=list(after)).order_by("id").values_list("booking_id", "id")
+    rows = Passenger.objects.filter(booking_id__in=ids).order_by("id").values_list("booking_id", "id")
     for booking_id, passenger_id in rows:
         passengers[booking_id].append(passenger_id)
-    return [Booked(b, tuple(passengers[b]), leg.departure if leg else None) for b, leg in after.items()]
+    return {booking_id: tuple(members) for booking_id, members in passengers.items()}
 
 
 def business_statuses(root_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, BusinessStatus]:

@@ -31,6 +31,7 @@ from rights.duties import (
     DutyKind,
     DutyStatus,
     FlightDisruption,
+    Owed,
     hotel_owed,
     owed_to_everyone_booked,
     reaccommodation_owed,
@@ -38,11 +39,11 @@ from rights.duties import (
 from rights.hotels import night_after_reaccommodation
 from rights.regime import Regime
 
-from .compensation import Owing, owed_after_delay, owed_after_reaccommodation, owed_after_refund
+from .compensation import Owing, judged_after_delay, owed_after_delay, owed_after_reaccommodation, owed_after_refund
 from .models import Duty
 from .open_duties import notice_sent
 from .payloads import DutyWaived
-from .selectors import booked_on
+from .selectors import onward_departures, passengers_of
 
 
 def owe_for_disruption(disruption: FlightDelayed | FlightCancelled, *, cause: EventFacts) -> dict[str, int]:
@@ -68,24 +69,58 @@ def owe_for_disruption(disruption: FlightDelayed | FlightCancelled, *, cause: Ev
         estimated_departure=departure,
         origin_timezone=flight.origin.timezone,
     )
-    everyone = owed_to_everyone_booked(facts)
-    mct = flight.destination.min_connection_minutes
-    owing: Owing = []
-    booked = booked_on(flight.id, as_of=cause.occurred_at)
-    for booking in booked:
-        owed = list(everyone)
-        if cancelled:
-            owed.append(reaccommodation_owed(disruption.scheduled_departure))
-        elif booking.next_departure and missed(
-            next_departure=booking.next_departure, arrival=arrival, min_connection_minutes=mct
-        ):
-            owed.append(reaccommodation_owed(onward_from(arrival, min_connection_minutes=mct)))
-        owing += [(passenger_id, duty) for passenger_id in booking.passenger_ids for duty in owed]
-    if not cancelled:
-        owing += owed_after_delay(
-            flight, booked, arrival=arrival, reason=disruption.reason or "", occurred_at=cause.occurred_at
-        )
+    departures = onward_departures(flight.id, as_of=cause.occurred_at)
+    owed_by_booking = _owed_by_booking(
+        departures,
+        owed_to_everyone_booked(facts),
+        arrival=arrival,
+        min_connection_minutes=flight.destination.min_connection_minutes,
+        cancelled_from=disruption.scheduled_departure if cancelled else None,
+    )
+    reason = disruption.reason or ""
+    ending = [booking_id for booking_id, next_departure in departures.items() if next_departure is None]
+    judged = [] if cancelled else judged_after_delay(ending, arrival=arrival, reason=reason)
+    # Only the bookings owed something have their passengers read: a short delay often owes nobody anything.
+    passengers = passengers_of([*owed_by_booking, *judged])
+    owing: Owing = [
+        (passenger_id, duty)
+        for booking_id, owed in owed_by_booking.items()
+        for passenger_id in passengers.get(booking_id, ())
+        for duty in owed
+    ]
+    owing += owed_after_delay(
+        flight,
+        {booking_id: passengers.get(booking_id, ()) for booking_id in judged},
+        arrival=arrival,
+        reason=reason,
+        occurred_at=cause.occurred_at,
+    )
     return {"owed": owe(owing, root_id=cause.root_id, flight_id=flight.id)}
+
+
+def _owed_by_booking(
+    departures: dict[int, dt.datetime | None],
+    everyone: list[Owed],
+    *,
+    arrival: dt.datetime,
+    min_connection_minutes: int,
+    cancelled_from: dt.datetime | None,
+) -> dict[int, list[Owed]]:
+    """What each booking on the disrupted flight is owed besides compensation, by booking id (those owed nothing
+    left out): ``everyone``'s duties, and a reaccommodation from ``cancelled_from`` (the cancelled flight's
+    scheduled departure) or, after a delay to ``arrival``, when the booking's next departure is missed."""
+    owed_by_booking: dict[int, list[Owed]] = {}
+    for booking_id, next_departure in departures.items():
+        owed = list(everyone)
+        if cancelled_from is not None:
+            owed.append(reaccommodation_owed(cancelled_from))
+        elif next_departure and missed(
+            next_departure=next_departure, arrival=arrival, min_connection_minutes=min_connection_minutes
+        ):
+            owed.append(reaccommodation_owed(onward_from(arrival, min_connection_minutes=min_connection_minutes)))
+        if owed:
+            owed_by_booking[booking_id] = owed
+    return owed_by_booking
 
 
 def owe_after_reaccommodation(reaccommodation: PassengerReaccommodated, *, cause: EventFacts) -> dict[str, int]:

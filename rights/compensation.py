@@ -125,6 +125,23 @@ def assess_compensation(
     )
 
 
+def cannot_be_eligible(disruption: Disruption, *, reason_code: str, arrival_delay_minutes: int | None) -> bool:
+    """Whether compensation is refused whatever the journey's law and band: the reason is an extraordinary
+    circumstance, or the arrival delay is known and short of the case's threshold (:func:`assess_compensation`
+    refuses both before it looks at the journey, so a caller may leave such claims out before reading journeys).
+    ``arrival_delay_minutes`` None: not known yet, only the reason decides."""
+    if is_extraordinary(reason_code):
+        return True
+    threshold = ELIGIBLE_FROM_MINUTES.get(disruption)
+    return threshold is not None and arrival_delay_minutes is not None and arrival_delay_minutes < threshold
+
+
+def arrival_delay(arrival: dt.datetime, ticketed_arrival: dt.datetime) -> int:
+    """How late ``arrival`` is at the final destination against the arrival the journey was ticketed for, in whole
+    minutes (rounded down)."""
+    return int((arrival - ticketed_arrival).total_seconds() // 60)
+
+
 def _halved(disruption: Disruption, band: Band, late: int) -> bool:
     if disruption is Disruption.DELAYED:
         # Sturgeon applies Art. 7(2)(c) to delays: only long-haul, no more than 4 hours late (POLICY.md version 2).
@@ -174,11 +191,12 @@ class TicketedJourney(Protocol):
 
 
 def assess_journey(
-    claim: Claim, *, journey: TicketedJourney, first_flight: Regime, disrupted_flight: Regime, reason_code: str
+    claim: Claim, *, journey: TicketedJourney, first_flight: Regime, disrupted_flight: Regime | None, reason_code: str
 ) -> Assessment | None:
     """A passenger's ``claim`` on the ``journey`` it was ticketed for, assessed on a disruption with
     ``reason_code``: ``first_flight`` and ``disrupted_flight`` are the regimes of the journey's first flight and
-    of its (first) disrupted flight. None where no regime applies to the journey: nothing is owed or recorded.
+    of its (first) disrupted flight (None: not looked up, see ``regime.journey_regime``). None where no regime
+    applies to the journey: nothing is owed or recorded.
 
     The one place both the compensation subscriber (which records it) and the duties observer (which owes a
     ``compensation`` duty when it is eligible) decide a journey's compensation.
@@ -186,7 +204,7 @@ def assess_journey(
     regime = journey_regime(first_flight=first_flight, disrupted_flight=disrupted_flight)
     if regime is Regime.NONE:
         return None
-    late = None if claim.arrival is None else int((claim.arrival - journey.ticketed_arrival).total_seconds() // 60)
+    late = None if claim.arrival is None else arrival_delay(claim.arrival, journey.ticketed_arrival)
     band = band_between(journey.origin, journey.destination, uk261=regime is Regime.UK261)
     outcome = assess_compensation(
         regime=regime, disruption=claim.disruption, band=band, reason_code=reason_code, arrival_delay_minutes=late

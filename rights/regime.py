@@ -41,10 +41,9 @@ def flight_regime(*, origin: Placed, destination: Placed, carrier_country: str |
     EU/EEA/CH airport on a Community carrier → EU261; 4. arrives at a GB airport on a UK or Community carrier
     → UK261; 5. otherwise none.
     """
-    if eu261_airport(origin):
-        return Regime.EU261
-    if uk261_airport(origin):
-        return Regime.UK261
+    by_origin = regime_by_origin(origin)
+    if by_origin is not None:
+        return by_origin
     if eu261_airport(destination) and community_carrier(carrier_country):
         return Regime.EU261
     if uk261_airport(destination) and (uk_carrier(carrier_country) or community_carrier(carrier_country)):
@@ -52,9 +51,25 @@ def flight_regime(*, origin: Placed, destination: Placed, carrier_country: str |
     return Regime.NONE
 
 
-def journey_regime(*, first_flight: Regime, disrupted_flight: Regime) -> Regime:
-    """The regime of a journey's compensation: its first flight's, or the disrupted flight's when that is none."""
-    return first_flight if first_flight is not Regime.NONE else disrupted_flight
+def regime_by_origin(origin: Placed) -> Regime | None:
+    """The regime of any flight departing ``origin`` when the origin alone decides it (rules 1 and 2 of
+    :func:`flight_regime`), else None: its destination and carrier do."""
+    if eu261_airport(origin):
+        return Regime.EU261
+    if uk261_airport(origin):
+        return Regime.UK261
+    return None
+
+
+def journey_regime(*, first_flight: Regime, disrupted_flight: Regime | None) -> Regime:
+    """The regime of a journey's compensation: its first flight's, or the disrupted flight's when that is none.
+    ``disrupted_flight`` None: not looked up, as it need not be when the first flight has a regime (ValueError
+    when it has none)."""
+    if first_flight is not Regime.NONE:
+        return first_flight
+    if disrupted_flight is None:
+        raise ValueError("a journey whose first flight has no regime takes the disrupted flight's: it is needed")
+    return disrupted_flight
 
 
 def currency_of(regime: Regime) -> str:

@@ -111,6 +111,16 @@ def test_a_cancellation_owes_compensation_on_the_rebooked_arrival(full: tuple[st
     assert _compensation(root) == owed
 
 
+def test_a_short_delay_of_a_rebooked_journey_owes_compensation_against_the_ticketed_arrival() -> None:
+    """LONGHL, rebooked from the cancelled NV100 onto NV102 (ticketed 18:00, now 22:00): a delay of NV102 by 30
+    minutes lands it 270 minutes after its ticketed arrival, though NV102 itself is only 30 minutes late."""
+    fill("101")
+    run_flow(cancel_flight(flight=flight("100"), reason="TECH"))
+    root = delay_flight(flight=flight("102"), delay_minutes=30, reason="TECH")
+    handle(root, "duties")
+    assert _compensation(root) == {"LONGHL-1": "open", "LONGHL-2": "open"}
+
+
 def test_a_refund_after_a_cancellation_owes_compensation() -> None:
     root = cancel_flight(flight=flight("100"), reason="TECH")
     run_flow(root)

@@ -3,6 +3,7 @@ the whole journey's band; extraordinary circumstances (pure, no DB)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +12,14 @@ import pytest
 
 from flights.reasons import EXTRAORDINARY, ORDINARY
 from rights.bands import Band, band_between
-from rights.compensation import Compensation, Disruption, Status, assess_compensation
+from rights.compensation import (
+    Compensation,
+    Disruption,
+    Status,
+    arrival_delay,
+    assess_compensation,
+    cannot_be_eligible,
+)
 from rights.geo import EARTH_RADIUS_KM
 from rights.regime import Regime
 
@@ -265,3 +273,32 @@ def test_the_whole_journeys_band_sets_the_amount(km: float, countries: str, regi
     band = band_between(origin, destination, uk261=regime is UK)
     result = assess_compensation(regime=regime, disruption=Disruption.CANCELLED_UNPROTECTED, band=band, reason_code="")
     assert result.amount == Decimal(amount)
+
+
+@pytest.mark.parametrize("disruption", list(Disruption))
+@pytest.mark.parametrize("reason", ["TECH", "WX"])
+def test_what_cannot_be_eligible_is_refused_under_every_regime_and_band(disruption: Disruption, reason: str) -> None:
+    """``cannot_be_eligible`` lets callers skip journeys: it must never refuse what ``assess_compensation`` grants,
+    and it refuses every arrival short of the threshold whatever the law and band."""
+    timed = disruption not in NOT_REROUTED
+    for late in range(-60, 400, 1) if timed else [None]:
+        refused = cannot_be_eligible(disruption, reason_code=reason, arrival_delay_minutes=late)
+        outcomes = {
+            assess_compensation(
+                regime=regime, disruption=disruption, band=band, reason_code=reason, arrival_delay_minutes=late
+            ).status
+            for regime in (EU, UK)
+            for band in Band
+        }
+        assert outcomes == ({Status.NOT_ELIGIBLE} if refused else {Status.ELIGIBLE}), (disruption, reason, late)
+
+
+@pytest.mark.parametrize("reason", ["TECH", "WX"])
+def test_an_unknown_arrival_delay_is_refused_for_the_reason_alone(reason: str) -> None:
+    assert cannot_be_eligible(Disruption.DELAYED, reason_code=reason, arrival_delay_minutes=None) is (reason == "WX")
+
+
+@pytest.mark.parametrize(("seconds", "minutes"), [(0, 0), (59, 0), (60, 1), (10_799, 179), (10_800, 180), (-1, -1)])
+def test_the_arrival_delay_is_in_whole_minutes_rounded_down(seconds: int, minutes: int) -> None:
+    ticketed = dt.datetime(2026, 11, 25, 18, 0, tzinfo=dt.UTC)
+    assert arrival_delay(ticketed + dt.timedelta(seconds=seconds), ticketed) == minutes

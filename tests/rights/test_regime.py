@@ -7,7 +7,15 @@ from dataclasses import dataclass
 import pytest
 
 from rights.geo import OUTSIDE_DESPITE_COUNTRY, eu261_airport, uk261_airport
-from rights.regime import Regime, community_carrier, currency_of, flight_regime, journey_regime, uk_carrier
+from rights.regime import (
+    Regime,
+    community_carrier,
+    currency_of,
+    flight_regime,
+    journey_regime,
+    regime_by_origin,
+    uk_carrier,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ JFK, DXB, IST = Airport("JFK", "US"), Airport("DXB", "AE"), Airport("IST", "TR")
 )
 def test_the_first_matching_rule_decides(origin, destination, carrier, regime, rule) -> None:
     assert flight_regime(origin=origin, destination=destination, carrier_country=carrier) is regime, f"rule {rule}"
+    assert regime_by_origin(origin) is (regime if rule in (1, 2) else None), "only rules 1 and 2 read the origin alone"
 
 
 @pytest.mark.parametrize(
@@ -102,6 +111,9 @@ def test_a_journey_takes_its_first_flights_regime_else_the_disrupted_flights() -
     assert journey_regime(first_flight=Regime.UK261, disrupted_flight=Regime.EU261) is Regime.UK261
     assert journey_regime(first_flight=Regime.NONE, disrupted_flight=Regime.EU261) is Regime.EU261
     assert journey_regime(first_flight=Regime.NONE, disrupted_flight=Regime.NONE) is Regime.NONE
+    assert journey_regime(first_flight=Regime.EU261, disrupted_flight=None) is Regime.EU261, "not looked up"
+    with pytest.raises(ValueError, match="needed"):
+        journey_regime(first_flight=Regime.NONE, disrupted_flight=None)
 
 
 def test_each_regime_has_its_currency_and_none_has_none() -> None:
