@@ -6,10 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_delivery_dispatched_at_help'),
-        ('flights', '0007_drill_business_verdicts'),
         ('notifications', '0005_drill_notices'),
-        ('passengers', '0002_segment_history'),
     ]
 
     operations = [

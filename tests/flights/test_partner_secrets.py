@@ -23,6 +23,7 @@ from notifications.models import PartnerMessage
 from notifications.signing import is_valid
 from tests.support.flows import handle
 from tests.support.notify import PA_SECRET, PB_SECRET, notify_network
+from tests.support.schema import migrate_every_app_forward
 
 OLD_KEY, NEW_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
@@ -97,12 +98,11 @@ def _migrate(target: tuple[str, str]) -> None:
 def plain_secrets(tmp_path: Path) -> Iterator[None]:
     """The notification network with flights migrated back to plain secrets; migrated forward afterwards."""
     notify_network(tmp_path)
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("flights")[0]
     _migrate(PLAIN)
     try:
         yield
     finally:
-        _migrate(latest)
+        migrate_every_app_forward()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,6 +20,7 @@ from flights.services import delay_flight
 from notifications.models import PassengerMessage
 from passengers.models import Passenger
 from tests.support.notify import notify_network
+from tests.support.schema import migrate_every_app_forward
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,11 +39,10 @@ def _migrate(target: tuple[str, str]) -> Apps:
 def delayed(tmp_path: Path) -> Iterator[Event]:
     """The notification network after a delay; notifications migrated forward again afterwards."""
     notify_network(tmp_path)
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("notifications")[0]
     try:
         yield delay_flight(flight=Flight.objects.get(carrier_id="NV", number="117"), delay_minutes=120, reason="TECH")
     finally:
-        _migrate(latest)
+        migrate_every_app_forward()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from rights.care import TariffRule
 from rights.regime import Regime
+from tests.support.schema import migrate_every_app_forward
 from vouchers.models import VoucherTariff
 from vouchers.selectors import tariff_for
 
@@ -96,11 +97,10 @@ def _migrate(target: tuple[str, str]) -> Apps:
 @pytest.fixture
 def singleton_era() -> Iterator[Apps]:
     """Vouchers migrated back to the one tariff row; migrated forward again afterwards."""
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("vouchers")[0]
     try:
         yield _migrate(BEFORE)
     finally:
-        _migrate(latest)
+        migrate_every_app_forward()
 
 
 @pytest.mark.django_db(transaction=True)
