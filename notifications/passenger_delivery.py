@@ -188,12 +188,12 @@ def _send_together(
         try:
             built.append((message, build(message)))
         except Exception as exc:  # a template or address error: this message only is dead
-            _record(message, f"{type(exc).__name__}: {exc}")
+            _record(message, _describe(exc))
     try:
         refusals = connection.send_batch([email for _, email in built], key)
     except Exception as exc:  # the request as a whole failed: every email of it is dead
         for message, _ in built:
-            _record(message, f"{type(exc).__name__}: {exc}")
+            _record(message, _describe(exc))
     else:
         for (message, _), refusal in zip(built, refusals, strict=True):
             _record(message, refusal and f"EmailGatewayError: refused: {refusal}")
@@ -203,9 +203,13 @@ def _send_one(connection: Any, message: PassengerMessage, build: Callable[[Passe
     try:
         connection.send_messages([build(message)])
     except Exception as exc:  # a gateway, template or address error: this message only is dead
-        _record(message, f"{type(exc).__name__}: {exc}")
+        _record(message, _describe(exc))
     else:
         _record(message, "")
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _record(message: PassengerMessage, error: str) -> None:
