@@ -39,7 +39,8 @@ class Provider:
     answers a repeat with the first answer; ``POST /emails/batch`` delivers a batch's emails once per key,
     answers the same emails under the key again from its record and refuses other emails under it (409), and,
     validation being permissive, refuses only the emails to an address of ``refused`` (listed by index).
-    ``answers`` are what the next requests get first (a status, or ``"hang"``: accept, then answer too late)."""
+    ``answers`` are what the next requests get first (a status, ``"hang"``: accept, then answer too late, or
+    ``"garbled"``: a success whose body is not the API's JSON)."""
 
     def __init__(self, server: HTTPServer, *answers: int | str) -> None:
         self.answers = list(answers)
@@ -55,6 +56,8 @@ class Provider:
         headers, body = dict(request.headers), json.loads(request.get_data())
         self.requests.append((request.path, headers, body))
         answer = self.answers.pop(0) if self.answers else 200
+        if answer == "garbled":
+            return Response("<html>accepted</html>", status=200)
         if answer != 200 and answer != "hang":
             return Response(json.dumps({"message": "refused by the test"}), status=int(answer))
         key = headers["Idempotency-Key"]
@@ -296,6 +299,13 @@ def test_a_batch_the_gateway_did_not_take_makes_each_of_its_messages_dead_with_t
     emails = _emails()
     assert passenger_delivery.send_batch([m.id for m in emails]) == {"done": 0, "dead": 3}
     assert [_status(m) for m in emails] == [("dead", error)] * 3
+
+
+def test_a_batch_answered_with_an_unreadable_body_makes_each_of_its_messages_dead_saying_so(provider: Provider) -> None:
+    provider.answers = ["garbled"]
+    emails = _emails()
+    assert passenger_delivery.send_batch([m.id for m in emails]) == {"done": 0, "dead": 3}
+    assert [_status(m) for m in emails] == [("dead", "EmailGatewayError: unreadable answer: <html>accepted</html>")] * 3
 
 
 def test_an_email_the_gateway_refused_in_a_batch_is_dead_and_the_others_done(provider: Provider) -> None:
