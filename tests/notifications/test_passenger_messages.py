@@ -21,6 +21,7 @@ from flights.services import cancel_flight, change_gate, delay_flight
 from notifications import passenger_delivery, sms
 from notifications.models import PassengerMessage
 from notifications.outcomes import passenger_messages_section
+from notifications.rendering import Text, render
 from passengers.models import Booking, Passenger
 from tests.support.flows import handle, payload_of, run_subscriber
 from tests.support.notify import notify_network
@@ -106,6 +107,22 @@ def test_a_cancellation_and_a_gate_change_are_told() -> None:
     }, "a gate change owes no notice of rights; a cancellation does"
     gate = next(m for m in mail.outbox if "gate" in m.subject)
     assert "terminal 3, gate B7 (was gate A1)" in gate.body
+
+
+def test_the_console_shows_each_message_as_it_was_sent() -> None:
+    run_subscriber(change_gate(flight=_nv117(), gate="B7", terminal="3"), "notifications")
+    run_subscriber(cancel_flight(flight=_nv117(), reason="TECH"), "notifications")
+    _send_all()
+    messages = PassengerMessage.objects.select_related("passenger", "event")
+    by_header = {passenger_delivery.message_id_header(m): m for m in messages if m.channel == "email"}
+    emails = [(by_header[email.extra_headers["Message-ID"]], email) for email in mail.outbox]
+    assert len(emails) == 9 and {m.kind for m, _ in emails} == {"gate_change", "cancellation", "rights_notice"}
+    for message, email in emails:
+        assert render(message) == Text(email.subject, email.body), message.kind
+    by_id = {str(m.id): m for m in messages if m.channel == "sms"}
+    assert len(sms.outbox) == 6
+    for text in sms.outbox:
+        assert render(by_id[text.reference]).body == text.body
 
 
 def test_a_cancellation_is_told_to_everyone_booked_even_when_rebooking_went_first() -> None:
