@@ -127,6 +127,16 @@ TEMPLATES = [
             ],
         },
     },
+    {  # passenger message texts (docs/adr/0016): plain text, from notifications/jinja2/
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "passenger-texts",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "notifications.rendering.environment",
+            "autoescape": False,
+            "keep_trailing_newline": True,
+        },
+    },
 ]
 
 # --- Database ---------------------------------------------------------------

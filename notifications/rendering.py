@@ -1,9 +1,10 @@
-"""Message texts from templates: ``notifications/<kind>.txt`` (body, also the SMS text) and
-``notifications/<kind>_subject.txt`` (the email subject).
+"""Message texts from Jinja2 templates (docs/adr/0016): ``notifications/jinja2/notifications/<kind>.txt`` (the
+body, also the SMS text) and ``<kind>_subject.txt`` (the email subject), in the ``passenger-texts`` engine.
 
 A template sees the event's facts (its payload), the message's own facts (its ``context``) and ``passenger``
-with the fields of ``TEMPLATE_PASSENGER_FIELDS``; times are datetimes (format them with ``|utc``). The sender,
-the console and the booking page all render through :func:`render_text`, so what they show is what was sent.
+with the fields of ``TEMPLATE_PASSENGER_FIELDS``; times are datetimes, shown with ``|utc``. A fact a template
+names that is missing shows as nothing, as in Django's templates. The sender, the console and the booking
+page all render through :func:`render_text`, so what they show is what was sent.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import jinja2
 from django.template.loader import render_to_string
 
 from .models import PassengerMessage
+
+ENGINE = "passenger-texts"
+"""The name of the template engine of message texts in ``settings.TEMPLATES``."""
 
 TEMPLATE_PASSENGER_FIELDS = ("ref", "first_name", "last_name")
 """The passenger's fields a template sees, as ``{{ passenger.first_name }}``."""
@@ -50,11 +55,28 @@ def _moment(text: str) -> dt.datetime | str:
 
 def render_text(kind: str, facts: Mapping[str, Any]) -> Text:
     """The subject and body of a message of ``kind`` given its template context (:func:`template_context`)."""
-    subject = render_to_string(f"notifications/{kind}_subject.txt", facts)
-    return Text(subject=" ".join(subject.split()), body=render_to_string(f"notifications/{kind}.txt", facts))
+    subject = render_to_string(f"notifications/{kind}_subject.txt", facts, using=ENGINE)
+    body = render_to_string(f"notifications/{kind}.txt", facts, using=ENGINE)
+    return Text(subject=" ".join(subject.split()), body=body)
 
 
 def render(message: PassengerMessage) -> Text:
     """The subject and body of a stored message."""
     passenger = {name: getattr(message.passenger, name) for name in TEMPLATE_PASSENGER_FIELDS}
     return render_text(message.kind, template_context(message.event.payload, message.context, passenger))
+
+
+def utc(moment: dt.datetime | str | None) -> str:
+    """The ``|utc`` filter: ``moment`` in UTC to the minute, labelled (``25 Nov 2026 09:30 UTC``); a time that
+    could not be read is shown as written."""
+    if not isinstance(moment, dt.datetime):
+        return moment or ""
+    return f"{moment.astimezone(dt.UTC) if moment.tzinfo else moment:%d %b %Y %H:%M} UTC"
+
+
+def environment(**options: Any) -> jinja2.Environment:
+    """The Jinja2 environment of message texts (``settings.TEMPLATES``): plain text, a missing fact shown as
+    nothing (in development too, where Django's backend would show its name), times shown by ``|utc``."""
+    texts = jinja2.Environment(**{**options, "undefined": jinja2.ChainableUndefined})  # noqa: S701 - plain text, not HTML
+    texts.filters["utc"] = utc
+    return texts

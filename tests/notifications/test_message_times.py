@@ -1,4 +1,4 @@
-"""How passenger messages show times (``notifications/templatetags/message_times.py``)."""
+"""How passenger messages show times (the ``|utc`` filter of ``notifications/rendering.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from notifications.templatetags.message_times import utc
+from notifications.rendering import utc
 
 
 @pytest.mark.parametrize(
