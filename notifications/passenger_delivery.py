@@ -44,7 +44,7 @@ from observability import metrics
 
 from . import email_gateway, sms
 from .models import Channel, PassengerMessage, PassengerMessageStatus
-from .rendering import TEMPLATE_PASSENGER_FIELDS, render_text, template_context
+from .rendering import TEMPLATE_PASSENGER_FIELDS, Text, render_text, template_context
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +80,15 @@ class Outgoing:
     passenger_id: int
     gateway_batch: str
     drill: bool
-    facts: dict[str, Any]  # its template context (rendering.template_context)
+    payload: dict[str, Any]  # its event's, shared with the other messages of the event
+    context: dict[str, Any]
+    passenger: dict[str, Any]  # rendering.TEMPLATE_PASSENGER_FIELDS
     status: str = PassengerMessageStatus.RUNNING
     last_error: str = ""
+
+    def text(self) -> Text:
+        """Its subject and body (a template or fact error raises here, when it is built, and kills it alone)."""
+        return render_text(self.kind, template_context(self.payload, self.context, self.passenger))
 
 
 _OUTGOING_COLUMNS = ("id", "kind", "channel", "recipient", "event_id", "passenger_id", "gateway_batch")
@@ -113,8 +119,12 @@ def claim(message_ids: list[int], token: uuid.UUID) -> list[Outgoing]:
     claimed = []
     for message_id, kind, channel, recipient, event_id, passenger_id, batch, context, *names in rows:
         payload, drill = payloads[event_id]
-        facts = template_context(payload, context, dict(zip(TEMPLATE_PASSENGER_FIELDS, names, strict=True)))
-        claimed.append(Outgoing(message_id, kind, channel, recipient, event_id, passenger_id, batch, drill, facts))
+        passenger = dict(zip(TEMPLATE_PASSENGER_FIELDS, names, strict=True))
+        claimed.append(
+            Outgoing(
+                message_id, kind, channel, recipient, event_id, passenger_id, batch, drill, payload, context, passenger
+            )
+        )
     return claimed
 
 
@@ -136,16 +146,14 @@ def _domain(from_email: str) -> str:
 
 
 def _email(message: Outgoing) -> EmailMessage:
-    text = render_text(message.kind, message.facts)
+    text = message.text()
     return EmailMessage(
         subject=text.subject, body=text.body, to=[message.recipient], headers={"Message-ID": message_id_header(message)}
     )
 
 
 def _sms(message: Outgoing) -> sms.SmsMessage:
-    return sms.SmsMessage(
-        to=message.recipient, body=render_text(message.kind, message.facts).body, reference=str(message.id)
-    )
+    return sms.SmsMessage(to=message.recipient, body=message.text().body, reference=str(message.id))
 
 
 def _email_connection(*, drill: bool) -> Any:

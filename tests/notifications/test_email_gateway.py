@@ -387,3 +387,14 @@ def test_no_process_starts_on_the_gateway_without_its_url_and_key(unset: str) ->
     assert result.returncode != 0
     assert "EMAIL_BACKEND is the email gateway: set EMAIL_GATEWAY_URL and EMAIL_GATEWAY_API_KEY" in result.stderr
     assert API_KEY not in result.stderr
+
+
+def test_an_email_whose_text_cannot_be_made_is_dead_alone_and_its_batch_mates_sent(provider: Provider) -> None:
+    emails = _emails()
+    PassengerMessage.objects.filter(recipient="ed@x.org").update(context=["not", "a", "mapping"])
+    assert passenger_delivery.send_batch([m.id for m in emails]) == {"done": 2, "dead": 1}
+    ed = next(m for m in emails if m.recipient == "ed@x.org")
+    status, error = _status(ed)
+    assert status == "dead" and error.startswith("TypeError: "), error
+    ((_, _, batch),) = provider.requests
+    assert sorted(email["to"][0] for email in batch) == ["ada@example.org", "grace@example.org"]
