@@ -44,7 +44,7 @@ from observability import metrics
 
 from . import email_gateway, sms
 from .models import Channel, PassengerMessage, PassengerMessageStatus
-from .rendering import TEMPLATE_PASSENGER_FIELDS, Text, render_text, template_context
+from .rendering import TEMPLATE_PASSENGER_FIELDS, Text, render_text
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class Outgoing:
 
     def text(self) -> Text:
         """Its subject and body (a template or fact error raises here, when it is built, and kills it alone)."""
-        return render_text(self.kind, template_context(self.payload, self.context, self.passenger))
+        return render_text(self.kind, self.payload, self.context, self.passenger)
 
 
 _OUTGOING_COLUMNS = ("id", "kind", "channel", "recipient", "event_id", "passenger_id", "gateway_batch")

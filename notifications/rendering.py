@@ -53,8 +53,12 @@ def _moment(text: str) -> dt.datetime | str:
         return text
 
 
-def render_text(kind: str, facts: Mapping[str, Any]) -> Text:
-    """The subject and body of a message of ``kind`` given its template context (:func:`template_context`)."""
+def render_text(
+    kind: str, payload: Mapping[str, Any], context: Mapping[str, Any], passenger: Mapping[str, Any]
+) -> Text:
+    """The subject and body of a message of ``kind`` from its event's ``payload``, its own ``context`` and its
+    ``passenger`` (:func:`template_context`)."""
+    facts = template_context(payload, context, passenger)
     subject = render_to_string(f"notifications/{kind}_subject.txt", facts, using=ENGINE)
     body = render_to_string(f"notifications/{kind}.txt", facts, using=ENGINE)
     return Text(subject=" ".join(subject.split()), body=body)
@@ -63,7 +67,7 @@ def render_text(kind: str, facts: Mapping[str, Any]) -> Text:
 def render(message: PassengerMessage) -> Text:
     """The subject and body of a stored message."""
     passenger = {name: getattr(message.passenger, name) for name in TEMPLATE_PASSENGER_FIELDS}
-    return render_text(message.kind, template_context(message.event.payload, message.context, passenger))
+    return render_text(message.kind, message.event.payload, message.context, passenger)
 
 
 def utc(moment: dt.datetime | str | None) -> str:

@@ -22,7 +22,7 @@ DELAY = {
 
 
 def test_a_delay_reads_to_the_character_as_it_did_in_django_templates() -> None:
-    assert render_text("delay", template_context(DELAY, {}, PASSENGER)) == Text(
+    assert render_text("delay", DELAY, {}, PASSENGER) == Text(
         subject="Flight NV117/2026-11-25 is delayed by 90 minutes",
         body="Dear Ada Lovelace,\n\n"
         "Your flight NV117/2026-11-25 from LHR to CDG is delayed by 90 minutes.\n"
@@ -35,32 +35,28 @@ def test_a_delay_reads_to_the_character_as_it_did_in_django_templates() -> None:
 
 
 def test_the_message_context_overrides_the_event_and_loops_and_conditions_work() -> None:
-    facts = template_context(
-        {"flight": "NV117/2026-11-25", "first_departure": "2026-11-25T15:00:00+00:00", "locator": "OLD"},
-        {"locator": "QX7K2M", "legs": ["PA2233/2026-11-25", "NV9/2026-11-26"]},
-        PASSENGER,
-    )
-    text = render_text("new_itinerary", facts)
+    payload = {"flight": "NV117/2026-11-25", "first_departure": "2026-11-25T15:00:00+00:00", "locator": "OLD"}
+    context = {"locator": "QX7K2M", "legs": ["PA2233/2026-11-25", "NV9/2026-11-26"]}
+    text = render_text("new_itinerary", payload, context, PASSENGER)
     assert text.subject == "Your new itinerary, booking QX7K2M"
     assert "rebooked you (booking QX7K2M):\n\n- PA2233/2026-11-25\n- NV9/2026-11-26\n\n" in text.body
     assert "First departure: 25 Nov 2026 15:00 UTC" in text.body
-    assert isinstance(facts["first_departure"], dt.datetime)
+    assert isinstance(template_context(payload, context, PASSENGER)["first_departure"], dt.datetime)
 
 
 @pytest.mark.parametrize("missing", ["origin", "delay_minutes", "estimated_arrival"])
 def test_a_missing_fact_shows_as_nothing_not_an_error(missing: str) -> None:
-    facts = template_context({k: v for k, v in DELAY.items() if k != missing}, {}, PASSENGER)
-    text = render_text("delay", facts)
+    text = render_text("delay", {k: v for k, v in DELAY.items() if k != missing}, {}, PASSENGER)
     assert text.body.startswith("Dear Ada Lovelace,") and "{{" not in text.body
     if missing == "delay_minutes":
         assert "is back on schedule" in text.body, "a missing delay reads as none"
 
 
 def test_a_missing_part_of_a_fact_shows_as_nothing_too() -> None:
-    facts = template_context({"flight": "NV117/2026-11-25"}, {}, PASSENGER)
-    text = render_text("hotel", {**facts, "stays": [{"hotel": "Roissy Inn"}]})
+    flight = {"flight": "NV117/2026-11-25"}
+    text = render_text("hotel", flight, {"stays": [{"hotel": "Roissy Inn"}]}, PASSENGER)
     assert "- Roissy Inn (), night of \n" in text.body
-    assert "we have booked you a room:\n\n" in render_text("hotel", facts).body, "no stays: no lines"
+    assert "we have booked you a room:\n\n" in render_text("hotel", flight, {}, PASSENGER).body, "no stays: no lines"
 
 
 def test_missing_facts_show_as_nothing_in_development_too() -> None:
