@@ -18,6 +18,8 @@ emails go to a local email gateway (an HTTP send API that delivers each ``Idempo
 - throughput: passengers on the delayed flights per second, deliveries per second;
 - per subscriber: deliveries, handler seconds (sum, median, max) and when its last delivery finished;
 - peak resident memory of the worker, beat and (with ``--api``) web process groups;
+- the CPU seconds spent from the last flow completed to the last message settled (the send phase) by the
+  worker's and beat's processes, PostgreSQL's and this one's (the email gateway);
 - with ``--api``: gunicorn (2 workers) serving gate lookups to wrk at 16, then 64 connections for 20 s
   each while the fan-out runs: requests/s, p50, p99 (``--web-nice -10`` gives the web and wrk the CPU
   first; ``--think-ms N`` makes each connection pause N ms between requests, as mobile clients do,
@@ -41,12 +43,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +60,7 @@ os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 from bench.common import ROOT, setup_django
-from bench.hub_processes import BROKERS, EmailGateway, Faults, Fleet, PartnerInbox, broker
+from bench.hub_processes import BROKERS, EmailGateway, Faults, Fleet, PartnerInbox, broker, cpu_seconds
 
 if TYPE_CHECKING:
     from bench.hub_audit import Findings
@@ -142,12 +145,15 @@ def unsettled() -> tuple[int, int]:
     return deliveries, passengers + partners
 
 
-def wait_until_settled(started: float, timeout: float) -> tuple[float, float]:
+def wait_until_settled(
+    started: float, timeout: float, cpu: Callable[[], Counter[str]]
+) -> tuple[float, float, Counter[str]]:
     """Seconds from ``started`` until every delivery was done or dead, and until every message was settled
-    too; prints progress every 15 s."""
+    too, and the CPU seconds (``cpu()``) spent between the two; prints progress every 15 s."""
     from django.db import OperationalError, connection
 
     flows_done = None
+    cpu_at_flows_done: Counter[str] = Counter()
     last_report = 0.0
     while True:
         try:
@@ -157,9 +163,9 @@ def wait_until_settled(started: float, timeout: float) -> tuple[float, float]:
             continue
         now = time.perf_counter() - started
         if flows_done is None and open_deliveries == 0:
-            flows_done = now
+            flows_done, cpu_at_flows_done = now, cpu()
         if flows_done is not None and open_messages == 0:
-            return flows_done, now
+            return flows_done, now, cpu() - cpu_at_flows_done
         if now - last_report >= 15:
             print(f"  {now:5.0f} s: {open_deliveries} deliveries open, {open_messages} messages open")
             last_report = now
@@ -261,6 +267,7 @@ class Settled:
     passengers: int
     flows_done: float  # s from the first delay committed until every delivery was done or dead
     messages_done: float  # … and every passenger and partner message settled
+    cpu_after_flows: Counter[str]  # CPU s from flows_done to messages_done, by process group
 
 
 def run_delays(
@@ -268,9 +275,11 @@ def run_delays(
     delays: list[dict],
     faults: Faults | None,
     timeout: float,
+    cpu: Callable[[], Counter[str]] = Counter,
     during: Callable[[], None] | None = None,
 ) -> Settled:
-    """Apply the delays, start the faults (if any), run ``during`` and wait until everything is settled."""
+    """Apply the delays, start the faults (if any), run ``during`` and wait until everything is settled; ``cpu``
+    says the CPU seconds used so far, by process group (none by default)."""
     from django.utils import timezone
 
     passengers = affected_passengers(flights)
@@ -283,12 +292,12 @@ def run_delays(
     try:
         if during:
             during()
-        flows_done, messages_done = wait_until_settled(started, timeout)
+        flows_done, messages_done, cpu_after_flows = wait_until_settled(started, timeout, cpu)
     finally:
         if faults:
             faults.running = False
             faults.join()
-    return Settled(roots, started_at, passengers, flows_done, messages_done)
+    return Settled(roots, started_at, passengers, flows_done, messages_done, cpu_after_flows)
 
 
 def print_faults(faults: Faults) -> None:
@@ -325,7 +334,8 @@ def main() -> None:
             fleet.start()
             during = gate_api_during_fanout(fleet, args.web_nice, args.think_ms) if args.api else None
             part = slice(args.delays or None)  # a smaller round, for a machine too busy for all of B01
-            settled = run_delays(network.flights[part], network.delays[part], faults, args.timeout, during)
+            cpu = functools.partial(cpu_seconds, fleet.memory.groups)
+            settled = run_delays(network.flights[part], network.delays[part], faults, args.timeout, cpu, during)
         finally:
             fleet.stop()
 
@@ -341,6 +351,8 @@ def main() -> None:
           f"{deliveries / took:.0f} deliveries/s, {settled.passengers / took:.0f} passengers/s")  # fmt: skip
     print("\n".join(subscriber_table(settled.started_at)))
     print(f"peak resident memory: {fleet.memory.report()}")
+    spent = ", ".join(f"{name} {seconds:.2f}" for name, seconds in settled.cpu_after_flows.most_common())
+    print(f"CPU s from the last flow to the last message settled: {spent}")
     if faults:
         print_faults(faults)
     print("audit:\n" + "\n".join(f"  {line}" for line in audit_lines(found)))

@@ -54,6 +54,26 @@ def _rss_by_group() -> dict[int, dict[int, int]]:
     return groups
 
 
+def cpu_seconds(groups: dict[str, int]) -> Counter[str]:
+    """CPU seconds (user and system) used so far by the live processes of each named process group, by
+    PostgreSQL's processes (as ``postgres``) and by this process (as ``bench``: the email gateway and the
+    progress reads)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    names = {group: name for name, group in groups.items()}
+    used: Counter[str] = Counter(bench=sum(os.times()[:2]))
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                command, after = (entry / "stat").read_text().rsplit(")", 1)
+            except OSError:
+                continue  # the process ended while being read
+            fields = after.split()  # state, parent, group, …; user and system ticks are the 12th and 13th
+            name = names.get(int(fields[2])) or ("postgres" if command.endswith("(postgres") else None)
+            if name:
+                used[name] += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
 class MemoryPeaks(threading.Thread):
     """Samples, twice a second, the resident memory of named process groups; keeps each name's peak total
     (all its processes together) and each of its processes' peak."""
