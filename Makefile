@@ -27,16 +27,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# The local demo: the partners' messages go to the built-in sandbox inbox, and delay drills may run.
-DEMO_ENV := PARTNER_SANDBOX_ENABLED=$${PARTNER_SANDBOX_ENABLED:-true} DRILLS_ALLOWED=$${DRILLS_ALLOWED:-true}
+# The local demo, on the machine's PostgreSQL unless DATABASE_URL says otherwise (its database created if missing):
+# its logins are created, the partners' messages go to the built-in sandbox inbox, and delay drills may run.
+DEMO_ENV := AIRLINE_DEMO=$${AIRLINE_DEMO:-1} PARTNER_SANDBOX_ENABLED=$${PARTNER_SANDBOX_ENABLED:-true} \
+	DRILLS_ALLOWED=$${DRILLS_ALLOWED:-true}
 
 demo: install
+	$(BIN)/python manage.py create_demo_database
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py load_demo --first-disruption
 	$(BIN)/python manage.py point_partners_at_sandbox --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py install_drills --enable
-	$(BIN)/python manage.py create_demo_operator
+	$(DEMO_ENV) $(BIN)/python manage.py create_demo_operator
 
 # Every process of the Procfile writes its metrics here; emptied at each start (prometheus-client's multi-process mode).
 METRICS_DIR := $(abspath var/prometheus)

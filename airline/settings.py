@@ -1,9 +1,9 @@
 """Project settings, driven by environment variables (django-environ).
 
-With no environment set, the project runs on embedded defaults: a SQLite file
-and a file-system Celery broker under ``var/`` and a file-based cache, so
-``make run`` works on a machine with no services. ``.env.example`` documents
-every variable.
+With no environment set, the project runs on embedded defaults: the local demo's database on the machine's
+PostgreSQL (``airline_demo``; ``make run`` creates it), a file-system Celery broker under ``var/`` and a
+file-based cache. The handlers use PostgreSQL's SQL, so SQLite serves only commands that check a file
+(``load_scenario`` refusing one). ``.env.example`` documents every variable.
 """
 
 import datetime as dt
@@ -140,9 +140,10 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+DEMO_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/airline_demo"
+DATABASES = {"default": env.db("DATABASE_URL", default=DEMO_DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The demo's web, worker and beat processes share one SQLite file.
+    # Processes sharing one SQLite file wait for each other's writes.
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
