@@ -39,18 +39,28 @@ def start_beat(log: Path, **extra: str) -> subprocess.Popen:
     )  # fmt: skip
 
 
+def _processes() -> Iterator[tuple[Path, str, list[str]]]:
+    """Every process's ``/proc`` entry, its command and the fields of its ``stat`` after the command (state,
+    parent, process group, …, user and system ticks at 11 and 12); a process that ended meanwhile is left out."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command, fields = (entry / "stat").read_text().rsplit(")", 1)
+            except OSError:
+                continue
+            yield entry, command, fields.split()
+
+
 def _rss_by_group() -> dict[int, dict[int, int]]:
     """Resident memory (bytes) of every process, by process group and process id."""
     groups: dict[int, dict[int, int]] = {}
     page = os.sysconf("SC_PAGE_SIZE")
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                group = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2])
-                resident = int((entry / "statm").read_text().split()[1]) * page
-            except (OSError, IndexError, ValueError):
-                continue  # the process ended while being read
-            groups.setdefault(group, {})[int(entry.name)] = resident
+    for entry, _, fields in _processes():
+        try:
+            resident = int((entry / "statm").read_text().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while being read
+        groups.setdefault(int(fields[2]), {})[int(entry.name)] = resident
     return groups
 
 
@@ -61,16 +71,10 @@ def cpu_seconds(groups: dict[str, int]) -> Counter[str]:
     tick = os.sysconf("SC_CLK_TCK")
     names = {group: name for name, group in groups.items()}
     used: Counter[str] = Counter(bench=sum(os.times()[:2]))
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                command, after = (entry / "stat").read_text().rsplit(")", 1)
-            except OSError:
-                continue  # the process ended while being read
-            fields = after.split()  # state, parent, group, …; user and system ticks are the 12th and 13th
-            name = names.get(int(fields[2])) or ("postgres" if command.endswith("(postgres") else None)
-            if name:
-                used[name] += (int(fields[11]) + int(fields[12])) / tick
+    for entry, command, fields in _processes():
+        name = names.get(int(fields[2])) or ("postgres" if command.endswith("(postgres") else None)
+        if name and int(entry.name) != os.getpid():
+            used[name] += (int(fields[11]) + int(fields[12])) / tick
     return used
 
 
