@@ -34,6 +34,7 @@ from typing import Any
 
 from django.db import connections, models, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -122,14 +123,32 @@ def claim(
     now = timezone.now()
     with atomic(using=work.db, durable=durable):
         return work.filter(claimable(now, attempt_limit=attempt_limit)).update(
-            status=LeaseStatus.RUNNING,
-            attempts=F("attempts") + 1,
-            started_at=now,
-            finished_at=None,
-            lease_expires_at=now + dt.timedelta(seconds=lease_seconds),
-            lease_token=token,
-            **fields,
+            **_claimed(now, token=token, lease_seconds=lease_seconds, **fields)
         )
+
+
+def claim_statement(
+    work: QuerySet, *, token: uuid.UUID, lease_seconds: float, attempt_limit: AttemptLimit
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters of :func:`claim`'s ``UPDATE`` of ``work``, for a caller that reads what it claims in
+    the same statement (``RETURNING``, in a ``WITH``). Run on its own (autocommit), it commits durably."""
+    now = timezone.now()
+    update = work.filter(claimable(now, attempt_limit=attempt_limit)).query.chain(UpdateQuery)
+    update.add_update_values(_claimed(now, token=token, lease_seconds=lease_seconds))
+    return update.get_compiler(work.db).as_sql()
+
+
+def _claimed(now: dt.datetime, *, token: uuid.UUID, lease_seconds: float, **fields: Any) -> dict[str, Any]:
+    """What a claim writes: running, one more attempt, under ``token``'s lease from ``now``; and ``fields``."""
+    return {
+        "status": LeaseStatus.RUNNING,
+        "attempts": F("attempts") + 1,
+        "started_at": now,
+        "finished_at": None,
+        "lease_expires_at": now + dt.timedelta(seconds=lease_seconds),
+        "lease_token": token,
+        **fields,
+    }
 
 
 @contextmanager

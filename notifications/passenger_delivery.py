@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import logging
 import uuid
 from collections import defaultdict
@@ -35,7 +36,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Count
+from django.db import connections, router
+from django.db.models import BooleanField, Count
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from events import leasing
@@ -91,29 +94,14 @@ class Outgoing:
         return render_text(self.kind, self.payload, self.context, self.passenger)
 
 
-_OUTGOING_COLUMNS = ("id", "kind", "channel", "recipient", "event_id", "passenger_id", "gateway_batch")
-_PASSENGER_COLUMNS = tuple(f"passenger__{name}" for name in TEMPLATE_PASSENGER_FIELDS)
+_OUTGOING_COLUMNS = ("id", "kind", "channel", "recipient", "event_id", "passenger_id", "gateway_batch", "context")
 
 
 def claim(message_ids: list[int], token: uuid.UUID) -> list[Outgoing]:
     """Take the messages among ``message_ids`` that may be sent now and no other sender holds, with the other
     messages of their gateway batches."""
-    # the ids first, so that the claim and the read after it are lookups by key, not scans of the table; the
-    # batches as values, so that the planner sees how few they are and finds their messages by index
-    asked = list(PassengerMessage.objects.filter(id__in=message_ids).order_by().values_list("id", "gateway_batch"))
-    candidates = {message_id for message_id, _ in asked}
-    if batches := {batch for _, batch in asked if batch}:
-        batch_mates = PassengerMessage.objects.filter(gateway_batch__in=batches).order_by()
-        candidates.update(batch_mates.values_list("id", flat=True))
-    leasing.claim(
-        PassengerMessage.objects.filter(id__in=candidates),
-        token=token,
-        lease_seconds=settings.PASSENGER_MESSAGE_LEASE_SECONDS,
-        attempt_limit=settings.PASSENGER_MAX_ATTEMPTS,
-    )
-    held = PassengerMessage.objects.filter(leasing.held(token), id__in=candidates).order_by("id")
-    rows = list(held.values_list(*_OUTGOING_COLUMNS, "context", *_PASSENGER_COLUMNS))
-    event_ids = {event_id for _, _, _, _, event_id, *_ in rows}
+    rows = _claim_rows(message_ids, token)
+    event_ids = {row[4] for row in rows}
     events = Event.objects.filter(id__in=event_ids).values_list("id", "payload", "drill")
     payloads = {event_id: (payload, drill) for event_id, payload, drill in events}  # read once, not once a message
     claimed = []
@@ -122,10 +110,48 @@ def claim(message_ids: list[int], token: uuid.UUID) -> list[Outgoing]:
         passenger = dict(zip(TEMPLATE_PASSENGER_FIELDS, names, strict=True))
         claimed.append(
             Outgoing(
-                message_id, kind, channel, recipient, event_id, passenger_id, batch, drill, payload, context, passenger
+                message_id, kind, channel, recipient, event_id, passenger_id, batch, drill, payload,
+                json.loads(context), passenger,
             )
-        )
+        )  # fmt: skip
     return claimed
+
+
+def _claim_rows(message_ids: list[int], token: uuid.UUID) -> list[tuple[Any, ...]]:
+    """Claim the messages and read them with their passengers' template fields: their gateway batches, then one
+    durable statement (it was five, and the rows' models and parameters a third of the sender's time). Each row
+    is the message's ``_OUTGOING_COLUMNS`` (``context`` as JSON text), then its passenger's
+    ``TEMPLATE_PASSENGER_FIELDS``, by message id."""
+    messages = PassengerMessage._meta
+    connection = connections[router.db_for_write(PassengerMessage)]
+    quote = connection.ops.quote_name
+    table = quote(messages.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT gateway_batch FROM {table} WHERE id = ANY(%s) AND gateway_batch <> ''",  # noqa: S608 - the model's
+            [message_ids],
+        )
+        batches = [batch for (batch,) in cursor.fetchall()]
+    # the batches as values, not a subquery: the planner then sees how few messages they are and finds them by index
+    asked = RawSQL("id = ANY(%s) OR gateway_batch = ANY(%s)", (message_ids, batches), output_field=BooleanField())
+    update, params = leasing.claim_statement(
+        PassengerMessage.objects.filter(asked),
+        token=token,
+        lease_seconds=settings.PASSENGER_MESSAGE_LEASE_SECONDS,
+        attempt_limit=settings.PASSENGER_MAX_ATTEMPTS,
+    )
+    passengers = messages.get_field("passenger").related_model._meta
+    returned = ", ".join(quote(messages.get_field(name).column) for name in _OUTGOING_COLUMNS)
+    returned_passenger = quote(messages.get_field("passenger_id").column)
+    names = ", ".join(f"p.{quote(passengers.get_field(name).column)}" for name in TEMPLATE_PASSENGER_FIELDS)
+    sql = (
+        f"WITH claimed AS ({update} RETURNING {returned}) SELECT claimed.*, {names} FROM claimed "  # noqa: S608 - the models'
+        f"JOIN {quote(passengers.db_table)} p ON p.{quote(passengers.pk.column)} = claimed.{returned_passenger} "
+        "ORDER BY claimed.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def message_id_header(message: PassengerMessage | Outgoing) -> str:

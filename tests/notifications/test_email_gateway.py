@@ -240,7 +240,7 @@ def _outcome_writes(send: Callable[[], object]) -> tuple[Updates, Updates]:
     outcomes: Updates = []
 
     def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if sql.startswith('UPDATE "notifications_passengermessage"'):
+        if 'UPDATE "notifications_passengermessage"' in sql:  # a claim is inside a WITH
             with context["connection"].connection.cursor() as raw:  # the same transaction, not this wrapper
                 raw.execute("SHOW synchronous_commit")
                 (setting,) = raw.fetchone()
