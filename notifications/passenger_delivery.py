@@ -13,7 +13,8 @@ batches are idempotent; docs/adr/0013):
   commit. A worker killed mid-batch sends again the one message it was sending; a database crash, none.
 - it does: the emails go in their ``gateway_batch``-es, fixed when the messages were written (an event's
   emails of one kind, ``email_gateway.BATCH_LIMIT`` at a time), each batch in one request under its own key,
-  and a batch's outcomes are written together in one commit that does not wait for the disk. A claim takes
+  and once every batch of the claim was sent their outcomes are written together in one commit that does not
+  wait for the disk (a worker killed before it leaves them running; the sweep sends them again). A claim takes
   the whole batch of every message it is asked for, so a batch is always sent again whole, as the same emails
   under the same key: the gateway answers each repeat from its record, nothing reaches a passenger twice. An
   email without a batch (written before batches existed) is sent alone, keyed by its Message-ID.
@@ -26,7 +27,7 @@ import itertools
 import json
 import logging
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -229,8 +230,8 @@ def _send_one_by_one(
 def _send_in_gateway_batches(
     connection: Any, batch: list[Outgoing], build: Callable[[Outgoing], Any], token: uuid.UUID
 ) -> None:
-    """Send each gateway batch of ``batch`` in one request under its key (an email without one alone), writing
-    a batch's outcomes together without waiting for the disk."""
+    """Send each gateway batch of ``batch`` in one request under its key (an email without one alone), then write
+    every outcome together without waiting for the disk (one transaction a claim, not one a gateway batch)."""
     in_batches = sorted(batch, key=attrgetter("gateway_batch", "id"))
     for key, members in itertools.groupby(in_batches, attrgetter("gateway_batch")):
         emails = list(members)
@@ -239,7 +240,7 @@ def _send_in_gateway_batches(
         else:
             for message in emails:
                 _send_one(connection, message, build)
-        _write_outcomes(emails, token, durable=False)
+    _write_outcomes(batch, token, durable=False)
 
 
 def _send_together(connection: Any, key: str, batch: list[Outgoing], build: Callable[[Outgoing], Any]) -> None:
@@ -290,8 +291,8 @@ def _write_outcomes(messages: list[Outgoing], token: uuid.UUID, *, durable: bool
     with nullcontext() if durable else leasing.atomic(using=PassengerMessage.objects.db, durable=False):
         for (status, error), ids in ids_by_outcome.items():
             leasing.finish(PassengerMessage.objects.filter(id__in=ids), token, status, error=error)
-    for message in messages:
-        metrics.PASSENGER_MESSAGES.labels(message.channel, message.status).inc()
+    for (channel, status), count in Counter((message.channel, message.status) for message in messages).items():
+        metrics.PASSENGER_MESSAGES.labels(channel, status).inc(count)
 
 
 def due_for_sweep() -> list[int]:

@@ -265,6 +265,31 @@ def test_a_batch_s_outcomes_are_written_together_without_waiting_for_the_disk_te
     assert PassengerMessage.objects.filter(status="done").count() == 5
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_s_batches_are_all_sent_before_their_outcomes_are_written_in_one_statement(
+    server: HTTPServer, settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(email_gateway, "BATCH_LIMIT", 2)
+    provider = Provider(server)
+    settings.EMAIL_BACKEND = "notifications.email_gateway.EmailBackend"
+    settings.EMAIL_GATEWAY_URL, settings.EMAIL_GATEWAY_API_KEY = provider.url, API_KEY
+    notify_network(tmp_path)
+    run_subscriber(delay_flight(flight=Flight.objects.get(number="117"), delay_minutes=90), "notifications")
+    emails = {m.id for m in _emails()}
+    requests_before_outcome: list[int] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith('UPDATE "notifications_passengermessage"'):
+            requests_before_outcome.append(len(provider.requests))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        _, outcomes = _outcome_writes(lambda: passenger_delivery.send_batch(sorted(emails)))
+    assert len(provider.requests) == 2, "two gateway batches"
+    assert outcomes == [(emails, "off")], "one write for the claim's two batches, not one a batch"
+    assert requests_before_outcome == [2], "written once both batches were sent"
+
+
 def test_every_http_client_shares_the_process_s_one_verifying_ssl_context(
     provider: Provider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
