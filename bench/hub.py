@@ -60,7 +60,7 @@ os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 from bench.common import ROOT, setup_django
-from bench.hub_processes import BROKERS, EmailGateway, Faults, Fleet, PartnerInbox, broker, cpu_seconds
+from bench.hub_processes import BROKERS, EmailGateway, Faults, Fleet, PartnerInbox, broker, by_name, cpu_seconds
 
 if TYPE_CHECKING:
     from bench.hub_audit import Findings
@@ -146,14 +146,14 @@ def unsettled() -> tuple[int, int]:
 
 
 def wait_until_settled(
-    started: float, timeout: float, cpu: Callable[[], Counter[str]]
+    started: float, timeout: float, cpu: Callable[[], Counter[tuple[str, int]]]
 ) -> tuple[float, float, Counter[str]]:
     """Seconds from ``started`` until every delivery was done or dead, and until every message was settled
     too, and the CPU seconds (``cpu()``) spent between the two; prints progress every 15 s."""
     from django.db import OperationalError, connection
 
     flows_done = None
-    cpu_at_flows_done: Counter[str] = Counter()
+    cpu_at_flows_done: Counter[tuple[str, int]] = Counter()
     last_report = 0.0
     while True:
         try:
@@ -165,7 +165,7 @@ def wait_until_settled(
         if flows_done is None and open_deliveries == 0:
             flows_done, cpu_at_flows_done = now, cpu()
         if flows_done is not None and open_messages == 0:
-            return flows_done, now, cpu() - cpu_at_flows_done
+            return flows_done, now, by_name(cpu() - cpu_at_flows_done)
         if now - last_report >= 15:
             print(f"  {now:5.0f} s: {open_deliveries} deliveries open, {open_messages} messages open")
             last_report = now
@@ -275,7 +275,7 @@ def run_delays(
     delays: list[dict],
     faults: Faults | None,
     timeout: float,
-    cpu: Callable[[], Counter[str]] = Counter,
+    cpu: Callable[[], Counter[tuple[str, int]]] = Counter,
     during: Callable[[], None] | None = None,
 ) -> Settled:
     """Apply the delays, start the faults (if any), run ``during`` and wait until everything is settled; ``cpu``

@@ -64,18 +64,27 @@ def _rss_by_group() -> dict[int, dict[int, int]]:
     return groups
 
 
-def cpu_seconds(groups: dict[str, int]) -> Counter[str]:
-    """CPU seconds (user and system) used so far by the live processes of each named process group, by
-    PostgreSQL's processes (as ``postgres``) and by this process (as ``bench``: the email gateway and the
-    progress reads)."""
+def cpu_seconds(groups: dict[str, int]) -> Counter[tuple[str, int]]:
+    """CPU seconds (user and system) used so far by each live process, by (name, process id): the processes of
+    each named process group, PostgreSQL's (as ``postgres``) and this one (as ``bench``: the email gateway and
+    the progress reads). Subtract an earlier reading process by process (a process that ended meanwhile
+    drops out instead of taking its CPU off the others'), then add them up by name (:func:`by_name`)."""
     tick = os.sysconf("SC_CLK_TCK")
     names = {group: name for name, group in groups.items()}
-    used: Counter[str] = Counter(bench=sum(os.times()[:2]))
+    used: Counter[tuple[str, int]] = Counter({("bench", os.getpid()): sum(os.times()[:2])})
     for entry, command, fields in _processes():
         name = names.get(int(fields[2])) or ("postgres" if command.endswith("(postgres") else None)
         if name and int(entry.name) != os.getpid():
-            used[name] += (int(fields[11]) + int(fields[12])) / tick
+            used[name, int(entry.name)] += (int(fields[11]) + int(fields[12])) / tick
     return used
+
+
+def by_name(used: Counter[tuple[str, int]]) -> Counter[str]:
+    """The CPU seconds of :func:`cpu_seconds` (or of a difference of two readings) added up by name."""
+    total: Counter[str] = Counter()
+    for (name, _), seconds in used.items():
+        total[name] += seconds
+    return total
 
 
 class MemoryPeaks(threading.Thread):
