@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, JSONField, QuerySet, Subquery, Value, When
 
+from airline import gathered_commits
 from observability import metrics, outbox_spans
 
 from . import leasing, pace, registry
@@ -123,7 +124,8 @@ def _run_batch(deliveries: Sequence[Delivery], token: uuid.UUID) -> tuple[int, b
     tried = 0
     started = time.monotonic()
     try:
-        with leasing.atomic(using=Delivery.objects.db, durable=False):  # why it may be lost safely: docs/adr/0015
+        # why the commit may be lost safely: docs/adr/0015; its handlers' work for after it is queued together
+        with gathered_commits.gathering(leasing.atomic(using=Delivery.objects.db, durable=False)):
             for delivery in deliveries:
                 tried += 1
                 results[delivery.id] = _handle(delivery)

@@ -10,8 +10,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import connections, router
 
+from airline import gathered_commits
 from airline.column_arrays import insert_from_arrays
 from events.contracts import EventFacts
 from events.types import EventType
@@ -194,15 +195,12 @@ def _channels(email: str, phone: str) -> list[tuple[str, str]]:
 
 
 def send_after_commit(message_ids: Iterable[int]) -> None:
-    """Queue the messages for sending in batches (one task each) once the current transaction commits."""
+    """Queue the messages for sending in batches (one task each) once the current transaction commits, with the
+    messages of the other handlers of a runner's batch (``airline.gathered_commits``); the sweep sends what a
+    broker error left."""
     ids = list(message_ids)
-
-    def send() -> None:  # a named function: Django names it when it logs a failed callback
-        send_in_batches(ids)
-
     if ids:
-        # the sweep sends what a broker error left
-        transaction.on_commit(outbox_spans.in_this_context(send), robust=True)
+        gathered_commits.on_commit(send_in_batches, ids, wrap=outbox_spans.in_this_context)
 
 
 def send_again(message_ids: Iterable[int]) -> list[int]:
