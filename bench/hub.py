@@ -14,7 +14,7 @@ every flow is ``completed`` (or ``failed``) and every passenger and partner mess
 emails go to a local email gateway (an HTTP send API that delivers each ``Idempotency-Key`` once,
 ``bench/hub_processes.EmailGateway``). Prints:
 
-- time to apply the delays, to all flows completed, to all messages settled;
+- time to apply the delays, to all flows completed, to all messages settled (the rows' own finish times);
 - throughput: passengers on the delayed flights per second, deliveries per second;
 - per subscriber: deliveries, handler seconds (sum, median, max) and when its last delivery finished;
 - peak resident memory of the worker, beat and (with ``--api``) web process groups;
@@ -265,8 +265,8 @@ class Settled:
     roots: list[object]
     started_at: dt.datetime
     passengers: int
-    flows_done: float  # s from the first delay committed until every delivery was done or dead
-    messages_done: float  # … and every passenger and partner message settled
+    flows_done: float  # s from the first delay committed until the last delivery finished (done or dead)
+    messages_done: float  # … until the last passenger or partner message finished too
     cpu_after_flows: Counter[str]  # CPU s from flows_done to messages_done, by process group
 
 
@@ -292,12 +292,29 @@ def run_delays(
     try:
         if during:
             during()
-        flows_done, messages_done, cpu_after_flows = wait_until_settled(started, timeout, cpu)
+        _, _, cpu_after_flows = wait_until_settled(started, timeout, cpu)
     finally:
         if faults:
             faults.running = False
             faults.join()
+    flows_done, messages_done = finish_times(started_at)
     return Settled(roots, started_at, passengers, flows_done, messages_done, cpu_after_flows)
+
+
+def finish_times(started_at: dt.datetime) -> tuple[float, float]:
+    """Seconds from ``started_at`` to the last delivery's finish, and to the last finish of a delivery or a message:
+    the rows' own ``finished_at``, not when the polling (once a second) noticed them."""
+    from django.db.models import Max
+
+    from events.models import Delivery
+    from notifications.models import PartnerMessage, PassengerMessage
+
+    def last(model: type) -> dt.datetime | None:
+        return model.objects.aggregate(last=Max("finished_at"))["last"]
+
+    flows = last(Delivery)
+    settled = max(moment for moment in (flows, last(PassengerMessage), last(PartnerMessage)) if moment)
+    return (flows - started_at).total_seconds(), (settled - started_at).total_seconds()
 
 
 def print_faults(faults: Faults) -> None:
