@@ -4,6 +4,8 @@ event; read back from the real broker's queue."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -24,8 +26,10 @@ from tests.support.notify import notify_network
 pytestmark = pytest.mark.django_db(transaction=True)  # the tasks are queued when the batch commits
 
 
-def _queued_sends() -> list[list[int]]:
-    """The message ids of each send task waiting on the passenger-messages queue, in order (taken off it)."""
+@contextmanager
+def queued_sends() -> Iterator[list[list[int]]]:
+    """The message ids of each send task put on the passenger-messages queue inside the block, in order (taken off
+    it when the block ends)."""
     sends: list[list[int]] = []
 
     def take(body: Any, message: Message) -> None:
@@ -35,12 +39,15 @@ def _queued_sends() -> list[list[int]]:
 
     with use_broker(settings.REDIS_URL), app.connection_for_read() as connection:
         queue = app.amqp.queues[settings.PASSENGER_MESSAGE_QUEUE]
+        # the consumer declares the queue and its binding first: flushing Redis removed them, and a process that
+        # declared them before does not again, so its messages would be dropped
         with Consumer(connection, queues=[queue], callbacks=[take], prefetch_count=1):
+            yield sends
             try:
                 while True:
                     connection.drain_events(timeout=1)
             except TimeoutError:
-                return sends
+                pass
 
 
 def test_a_batch_of_notifications_deliveries_queues_their_messages_together(
@@ -54,7 +61,8 @@ def test_a_batch_of_notifications_deliveries_queues_their_messages_together(
     events = [delay_flight(flight=flight, delay_minutes=minutes) for minutes in (30, 40, 50)]
     flush_test_redis()  # the deliveries' own task messages: this test runs them
     first, *others = (Delivery.objects.get(event=event, subscriber="notifications") for event in events)
-    assert run_delivery(first.id) == "done"
+    with queued_sends() as sends:
+        assert run_delivery(first.id) == "done"
     assert set(Delivery.objects.filter(id__in=[d.id for d in others]).values_list("status", flat=True)) == {"done"}
     per_event = [
         list(PassengerMessage.objects.filter(event=event).order_by("created_at", "id").values_list("id", flat=True))
@@ -62,4 +70,4 @@ def test_a_batch_of_notifications_deliveries_queues_their_messages_together(
     ]
     assert [len(ids) for ids in per_event] == [5, 5, 5]
     every_id = [message_id for ids in per_event for message_id in ids]
-    assert _queued_sends() == [every_id[start : start + 4] for start in range(0, 15, 4)], "4, 4, 4, 3: not 4, 1 each"
+    assert sends == [every_id[start : start + 4] for start in range(0, 15, 4)], "4, 4, 4, 3: not 4, 1 each"
