@@ -133,15 +133,23 @@ def test_an_event_s_emails_of_one_kind_go_in_one_authorised_batch_under_the_batc
     assert "Dear Ada Lovelace" in ada["text"]
 
 
-def test_a_kind_s_emails_beyond_the_gateway_s_limit_go_in_further_batches(
+def _delayed_with_batches_of_two(
     server: HTTPServer, settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> Provider:
+    """NV117 delayed 90 minutes with a gateway that takes two emails a batch (its three emails: two batches)."""
     monkeypatch.setattr(email_gateway, "BATCH_LIMIT", 2)
     provider = Provider(server)
     settings.EMAIL_BACKEND = "notifications.email_gateway.EmailBackend"
     settings.EMAIL_GATEWAY_URL, settings.EMAIL_GATEWAY_API_KEY = provider.url, API_KEY
     notify_network(tmp_path)
     run_subscriber(delay_flight(flight=Flight.objects.get(number="117"), delay_minutes=90), "notifications")
+    return provider
+
+
+def test_a_kind_s_emails_beyond_the_gateway_s_limit_go_in_further_batches(
+    server: HTTPServer, settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = _delayed_with_batches_of_two(server, settings, tmp_path, monkeypatch)
     emails = _emails()
     assert [m.gateway_batch for m in sorted(emails, key=lambda m: m.passenger_id)] == [
         _batch_key(emails[0], 0), _batch_key(emails[0], 0), _batch_key(emails[0], 1)
@@ -269,12 +277,7 @@ def test_a_batch_s_outcomes_are_written_together_without_waiting_for_the_disk_te
 def test_a_claim_s_batches_are_all_sent_before_their_outcomes_are_written_in_one_statement(
     server: HTTPServer, settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(email_gateway, "BATCH_LIMIT", 2)
-    provider = Provider(server)
-    settings.EMAIL_BACKEND = "notifications.email_gateway.EmailBackend"
-    settings.EMAIL_GATEWAY_URL, settings.EMAIL_GATEWAY_API_KEY = provider.url, API_KEY
-    notify_network(tmp_path)
-    run_subscriber(delay_flight(flight=Flight.objects.get(number="117"), delay_minutes=90), "notifications")
+    provider = _delayed_with_batches_of_two(server, settings, tmp_path, monkeypatch)
     emails = {m.id for m in _emails()}
     requests_before_outcome: list[int] = []
 
