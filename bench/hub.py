@@ -146,14 +146,14 @@ def unsettled() -> tuple[int, int]:
 
 
 def wait_until_settled(
-    started: float, timeout: float, cpu: Callable[[], Counter[tuple[str, int]]]
-) -> tuple[float, float, Counter[str]]:
-    """Seconds from ``started`` until every delivery was done or dead, and until every message was settled
-    too, and the CPU seconds (``cpu()``) spent between the two; prints progress every 15 s."""
+    started: float, timeout: float, cpu: Callable[[], Counter[tuple[str, int]]] = Counter
+) -> Counter[str]:
+    """Wait until every delivery was done or dead and every message settled too (:func:`finish_times` says when);
+    return the CPU seconds (``cpu()``, none by default) spent between the two. Prints progress every 15 s, in
+    seconds from ``started``, and gives up after ``timeout`` of them."""
     from django.db import OperationalError, connection
 
-    flows_done = None
-    cpu_at_flows_done: Counter[tuple[str, int]] = Counter()
+    cpu_at_flows_done: Counter[tuple[str, int]] | None = None
     last_report = 0.0
     while True:
         try:
@@ -162,10 +162,10 @@ def wait_until_settled(
             connection.close()
             continue
         now = time.perf_counter() - started
-        if flows_done is None and open_deliveries == 0:
-            flows_done, cpu_at_flows_done = now, cpu()
-        if flows_done is not None and open_messages == 0:
-            return flows_done, now, by_name(cpu() - cpu_at_flows_done)
+        if cpu_at_flows_done is None and open_deliveries == 0:
+            cpu_at_flows_done = cpu()
+        if cpu_at_flows_done is not None and open_messages == 0:
+            return by_name(cpu() - cpu_at_flows_done)
         if now - last_report >= 15:
             print(f"  {now:5.0f} s: {open_deliveries} deliveries open, {open_messages} messages open")
             last_report = now
@@ -292,7 +292,7 @@ def run_delays(
     try:
         if during:
             during()
-        _, _, cpu_after_flows = wait_until_settled(started, timeout, cpu)
+        cpu_after_flows = wait_until_settled(started, timeout, cpu)
     finally:
         if faults:
             faults.running = False
