@@ -1,7 +1,7 @@
 """Hub scale: every ROADEF B01 delay at once, through the services, until every flow has completed.
 
-    .venv/bin/python bench/hub.py [--copies 1] [--broker redis|rabbitmq] [--api] [--faults] [--delays N]
-                                    [--kill-every S]
+    .venv/bin/python bench/hub.py [--copies 1 [--baseline]] [--broker redis|rabbitmq] [--api] [--faults]
+                                    [--delays N] [--kill-every S]
 
 Loads ROADEF B01 ($AIRLINE_SHARED_DIR/benchmarks/roadef-b01.json.gz: 2,556 flights, 207k passengers) into
 BENCH_DATABASE_URL (default ``airline_bench_hub``, dropped and created anew; Redis BENCH_REDIS_URL, db 3),
@@ -33,6 +33,8 @@ emails go to a local email gateway (an HTTP send API that delivers each ``Idempo
 - with ``--delays N``: only the first N delays (of the first copy), and with ``--kill-every S`` a SIGKILL
   every S seconds instead of 20: a smaller round for a machine so busy that a worker needs most of 20 s to
   start;
+- with ``--copies N --baseline``: a 1 × round first, then the N × round, each loaded anew, and the N × times
+  as a multiple of the 1 × times of the same run (goal 3's linearity);
 - the audit (``bench/hub_audit.py``): flows by status, dead deliveries with their errors, effects held
   twice, seats held beyond the passengers seated, emails the gateway delivered twice and the repeated
   requests it absorbed, texts sent twice, partner messages acknowledged twice. With ``--faults`` the Redis
@@ -238,7 +240,13 @@ def prepare(copies: int, inbox: PartnerInbox | None, extra: dict[str, str]) -> N
     an ``inbox``), Redis emptied, the texts of earlier runs removed; this process set up with ``extra``."""
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     (WORK_DIR / "sms.log").unlink(missing_ok=True)
-    setup_django(fresh=True, **extra)  # each run loads the network anew
+    from django.apps import apps
+
+    if apps.ready:  # a round before this one: its connections would keep its database from being dropped
+        from django.db import connections
+
+        connections.close_all()
+    setup_django(fresh=True, **extra)  # each round loads the network anew
     import redis
     from django.conf import settings
     from django.utils import timezone
@@ -324,6 +332,7 @@ def print_faults(faults: Faults) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, default=1, help="copies of B01 side by side (default 1)")
+    parser.add_argument("--baseline", action="store_true", help="with --copies N: a 1 × round first, for the ratio")
     parser.add_argument("--broker", choices=BROKERS, default="redis", help="the Celery broker (default redis)")
     parser.add_argument("--api", action="store_true", help="gate lookups with wrk while the fan-out runs")
     parser.add_argument("--faults", action="store_true", help="the fault drill while the fan-out runs")
@@ -338,32 +347,47 @@ def main() -> None:
 
     with broker(args.broker) as restart_broker:
         print(f"broker: {args.broker}")
-        inbox = PartnerInbox() if args.faults else None
-        if inbox:
-            inbox.start()
-        gateway = EmailGateway()
-        gateway.start()
-        extra = EXTRA | gateway.environment()
-        network = prepare(args.copies, inbox, extra)
-        fleet = Fleet(WORK_DIR, args.worker_nice, **extra)
-        faults = Faults(fleet.restart_worker, restart_broker, inbox, args.kill_every, args.kills) if inbox else None
-        try:
-            fleet.start()
-            during = gate_api_during_fanout(fleet, args.web_nice, args.think_ms) if args.api else None
-            part = slice(args.delays or None)  # a smaller round, for a machine too busy for all of B01
-            cpu = functools.partial(cpu_seconds, fleet.memory.groups)
-            settled = run_delays(network.flights[part], network.delays[part], faults, args.timeout, cpu, during)
-        finally:
-            fleet.stop()
+        baseline = run_round(args, 1, restart_broker) if args.baseline else None
+        if baseline:
+            print(f"\n{args.copies} × B01, the same run:")
+        measured = run_round(args, args.copies, restart_broker)
+    if baseline:
+        print(linearity(args.copies, measured, baseline))
+
+
+def run_round(args: argparse.Namespace, copies: int, restart_broker: Callable[[], None]) -> Settled:
+    """``copies`` × B01 loaded anew and every delay run to the end on a fleet of its own, with its own email
+    gateway (and partner, with ``--faults``); prints the round's figures and audit."""
+    inbox = PartnerInbox() if args.faults else None
+    if inbox:
+        inbox.start()
+    gateway = EmailGateway()
+    gateway.start()
+    extra = EXTRA | gateway.environment()
+    network = prepare(copies, inbox, extra)
+    fleet = Fleet(WORK_DIR, args.worker_nice, **extra)
+    faults = Faults(fleet.restart_worker, restart_broker, inbox, args.kill_every, args.kills) if inbox else None
+    try:
+        fleet.start()
+        during = gate_api_during_fanout(fleet, args.web_nice, args.think_ms) if args.api else None
+        part = slice(args.delays or None)  # a smaller round, for a machine too busy for all of B01
+        cpu = functools.partial(cpu_seconds, fleet.memory.groups)
+        settled = run_delays(network.flights[part], network.delays[part], faults, args.timeout, cpu, during)
+    finally:
+        fleet.stop()
 
     from events.models import Delivery, Event
 
     found = audit(settled.roots, network.seats_before, gateway, inbox)
+    for server in (gateway, inbox):
+        if server:
+            server.shutdown()
+            server.server_close()
     deliveries = Delivery.objects.count()
     chained = Event.objects.exclude(id__in=settled.roots).count()
     took = settled.flows_done
-    print(f"all flows completed {took:.1f} s after the first delay was committed; "
-          f"every message settled at {settled.messages_done:.1f} s")  # fmt: skip
+    print(f"all flows completed {took:.1f} s after the first delay was committed; every message settled at "
+          f"{settled.messages_done:.1f} s, {settled.messages_done - took:.1f} s after the last flow")  # fmt: skip
     print(f"{len(settled.roots)} disruptions, {chained} chained events, {deliveries:,} deliveries: "
           f"{deliveries / took:.0f} deliveries/s, {settled.passengers / took:.0f} passengers/s")  # fmt: skip
     print("\n".join(subscriber_table(settled.started_at)))
@@ -373,6 +397,17 @@ def main() -> None:
     if faults:
         print_faults(faults)
     print("audit:\n" + "\n".join(f"  {line}" for line in audit_lines(found)))
+    return settled
+
+
+def linearity(copies: int, measured: Settled, baseline: Settled) -> str:
+    """How many times the 1 × ``baseline``'s times ``copies`` × B01 took, flows and messages."""
+    return (
+        f"linearity: {copies} × B01's flows completed in {measured.flows_done:.1f} s, "
+        f"{measured.flows_done / baseline.flows_done:.2f} × the 1 × baseline's {baseline.flows_done:.1f} s; "
+        f"its messages settled at {measured.messages_done:.1f} s, "
+        f"{measured.messages_done / baseline.messages_done:.2f} × the baseline's {baseline.messages_done:.1f} s"
+    )
 
 
 def gate_api_during_fanout(fleet: Fleet, web_nice: int, think_ms: int) -> Callable[[], None]:
