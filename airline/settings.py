@@ -203,10 +203,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 SUBSCRIBER_QUEUES = ("rebooking", "vouchers", "lodging", "partners", "notifications", "duties")
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Sending passenger messages has a queue of its own, last: on Redis a worker serving every queue takes them in
-# this order (airline.broker), so a disruption's deliveries are all handled before its thousands of emails are
-# sent; RabbitMQ knows no such order (docs/operations.md §2: its pools). Measured in bench/README.md (issue 20).
-PASSENGER_MESSAGE_QUEUE = "passenger-messages"
+# Sending passenger messages has a queue of its own: on Redis a worker serving every queue takes the others in turn
+# and this one only when they are empty (airline.broker.SendingLastCycle), so a disruption's deliveries are all
+# handled before its thousands of emails are sent; RabbitMQ knows no such order (docs/operations.md §2: its pools).
+PASSENGER_MESSAGE_QUEUE = broker.PASSENGER_MESSAGE_QUEUE
 CELERY_TASK_QUEUES = broker.task_queues(("default", "events", *SUBSCRIBER_QUEUES, PASSENGER_MESSAGE_QUEUE))
 # Subscriber deliveries go to the queue their subscriber registered (events.registry);
 # the backbone's own tasks run on "events".
