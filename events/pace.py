@@ -35,3 +35,13 @@ def take_along(queue: str | None) -> int:
         return limit
     fit = math.ceil(settings.EVENTS_BATCH_SECONDS / pace)  # a batch runs handlers until the time is up
     return max(0, min(limit, fit - 1))
+
+
+def stands_in(queue: str | None) -> bool:
+    """Whether a message of ``queue`` whose delivery another claim finished claims waiting ones in its place: when
+    the queue's handlers are quick enough for a claim to take the whole batch along. Its messages, not its handlers,
+    then limit how fast the queue goes, and a message that skipped would leave the worker idle while deliveries
+    wait for their own messages further back. With slower handlers the worker is busy with them anyway, and a
+    stand-in would only move the skips of those it took to the end of the queue."""
+    limit = settings.EVENTS_CLAIM_BATCH - 1
+    return limit > 0 and take_along(queue) == limit

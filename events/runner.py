@@ -5,7 +5,8 @@ either both or neither; together with idempotent handlers this turns at-least-on
 exactly-once effect.
 
 A task claims its own delivery together with up to ``EVENTS_CLAIM_BATCH - 1`` other deliveries of its queue
-that were never attempted (their own messages then find them finished, or taken, and skip), as many as its
+that were never attempted (their own messages then find them finished, or taken, and skip; on a queue of quick
+handlers, one that finds its delivery finished while others wait claims those in its place), as many as its
 queue's recent handlers fit in a batch's time (``events.pace``), and runs their handlers one after another in
 one transaction: one claim and one commit for a whole backlog instead of one per delivery
 (docs/adr/0015). Once a batch has taken ``EVENTS_BATCH_SECONDS`` of handler time it commits, and the
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, JSONField, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, JSONField, OuterRef, QuerySet, Subquery, Value, When
 
 from airline import gathered_commits
 from observability import metrics, outbox_spans
@@ -60,14 +61,18 @@ def run_delivery(delivery_id: int, *, task_id: str = "", queue: str | None = Non
     """Run delivery ``delivery_id`` if it may start now, with never-attempted deliveries of its queue waiting behind
     it; return its resulting status (``skipped`` if it could not be claimed). ``queue`` is the queue its message
     came from, if known: how many it takes along depends on that queue's pace."""
-    if Delivery.objects.filter(id=delivery_id, status__in=(DeliveryStatus.DONE, DeliveryStatus.DEAD)).exists():
+    stand_in = pace.stands_in(queue)
+    finished, waiting = _finished_and_waiting(delivery_id, look_behind=stand_in)
+    if finished and not waiting:
         # the common case of a batched queue: another claim took it along. One indexed read, not a claim's
-        # statement and commit; what waits behind it has messages of its own.
+        # statement and commit.
         logger.debug("delivery %s finished already: skipped", delivery_id)
         return "skipped"
+    # a finished delivery's message that stands in for it claims one more of those waiting in its place
+    along = pace.take_along(queue) + (1 if finished else 0)
     token = uuid.uuid4()
     lease_seconds = settings.EVENTS_LEASE_SECONDS
-    work = Delivery.objects.filter(id__in=_with_waiting_behind(delivery_id, pace.take_along(queue)))
+    work = Delivery.objects.filter(id__in=_with_waiting_behind(delivery_id, along))
     claimed = leasing.claim(
         work,
         token=token,
@@ -102,6 +107,18 @@ def _run_claimed(deliveries: list[Delivery], token: uuid.UUID) -> dict[int, str]
             return statuses
     statuses.update((d.id, _run_alone(d, token)) for d in fresh)
     return statuses
+
+
+def _finished_and_waiting(delivery_id: int, *, look_behind: bool) -> tuple[bool, bool]:
+    """Whether delivery ``delivery_id`` is finished (done or dead; so is one that does not exist), and, if
+    ``look_behind``, whether a never-attempted delivery waits on its queue (``delivery_waiting_idx``): one read."""
+    waiting = Delivery.objects.filter(queue=OuterRef("queue"), status=DeliveryStatus.PENDING, attempts=0)
+    looked = Exists(waiting) if look_behind else Value(False)
+    row = Delivery.objects.filter(id=delivery_id).values_list("status", looked).first()
+    if row is None:
+        return True, False
+    status, anything_waiting = row
+    return status in (DeliveryStatus.DONE, DeliveryStatus.DEAD), anything_waiting
 
 
 def _with_waiting_behind(delivery_id: int, along: int) -> QuerySet | list[int]:

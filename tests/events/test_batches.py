@@ -38,11 +38,42 @@ def test_a_run_takes_the_deliveries_waiting_on_its_queue_along_up_to_the_batch_s
     assert [Delivery.objects.get(id=d.id).status for d in (first, second, third)] == ["done", "done", "pending"]
     assert Delivery.objects.get(id=second.id).result == {"created": 1}
     assert _delivery(other_queue, UNGUARDED).status == "pending", "another queue's delivery is not taken"
+    assert run_delivery(second.id) == "skipped", "its own message finds it finished"
+    assert Delivery.objects.get(id=third.id).status == "done", "and runs the one waiting behind it in its place"
     with CaptureQueriesContext(connection) as queries:
-        assert run_delivery(second.id) == "skipped", "its own message finds it finished"
-    assert len(queries) == 1 and Delivery.objects.get(id=third.id).status == "pending", "one read: no claim, none along"
-    assert run_delivery(third.id) == "done", "the next one's own message runs it"
+        assert run_delivery(third.id) == "skipped", "finished, and nothing waits"
+    assert len(queries) == 1, "one read: no claim"
     assert all(executions(e, "test-recorder") == 1 for e in pings)
+
+
+def test_a_finished_deliverys_message_takes_as_many_along_as_a_claim_holds(settings, long_batches) -> None:
+    settings.EVENTS_CLAIM_BATCH = 2
+    pings = [publish_now("test.ping", n=n) for n in range(4)]
+    first, *waiting = (_delivery(e, "test-recorder") for e in pings)
+    Delivery.objects.filter(id=first.id).update(status="done")  # another claim ran it
+    assert run_delivery(first.id) == "skipped"
+    assert [Delivery.objects.get(id=d.id).status for d in waiting] == ["done", "done", "pending"]
+
+
+def test_on_a_queue_of_slow_handlers_a_finished_deliverys_message_skips_on_one_read(long_batches) -> None:
+    done, waiting = (_delivery(publish_now("test.ping", n=n), "test-recorder") for n in range(2))
+    Delivery.objects.filter(id=done.id).update(status="done")
+    pace.observe(done.queue, 30.0, 1)  # half of long_batches' 60 s: a claim would take one along, not the batch
+    with CaptureQueriesContext(connection) as queries:
+        assert run_delivery(done.id, queue=done.queue) == "skipped"
+    assert len(queries) == 1 and Delivery.objects.get(id=waiting.id).status == "pending", "no claim: none along"
+
+
+def test_a_finished_deliverys_message_leaves_other_queues_and_retried_deliveries_alone(long_batches) -> None:
+    done, retried = (_delivery(publish_now("test.ping", n=n), "test-recorder") for n in range(2))
+    other_queue = _delivery(publish_now("test.stall", seconds=0), UNGUARDED)
+    Delivery.objects.filter(id=done.id).update(status="done")
+    Delivery.objects.filter(id=retried.id).update(attempts=1, status="failed")  # runs alone, on its own message
+    with CaptureQueriesContext(connection) as queries:
+        assert run_delivery(done.id) == "skipped"
+    assert len(queries) == 1, "nothing waits on its queue: one read"
+    assert Delivery.objects.get(id=retried.id).status == "failed"
+    assert Delivery.objects.get(id=other_queue.id).status == "pending"
 
 
 def test_a_failing_handler_in_a_batch_neither_undoes_nor_blames_its_neighbours(long_batches) -> None:

@@ -44,6 +44,27 @@ def test_an_unknown_queue_takes_along_the_full_batch() -> None:
     assert pace.take_along(None) == 15
 
 
+@pytest.mark.parametrize(
+    ("seconds_per_delivery", "stands_in"),
+    [
+        (0.0033, True),  # 0.05 / 0.0033 = 15.2: sixteen fit, the whole batch
+        (0.0034, False),  # 14.7: fifteen fit, one short of the batch
+        (0.03, False),  # B01's handlers
+    ],
+)
+def test_a_message_stands_in_for_its_finished_delivery_only_on_a_queue_that_fills_whole_batches(
+    seconds_per_delivery: float, stands_in: bool
+) -> None:
+    pace.observe("vouchers", seconds_per_delivery, 1)
+    assert pace.stands_in("vouchers") is stands_in
+    assert pace.stands_in("lodging") is True, "a queue not run yet takes the whole batch"
+
+
+def test_no_message_stands_in_without_batches(settings) -> None:
+    settings.EVENTS_CLAIM_BATCH = 1
+    assert pace.stands_in(None) is False
+
+
 def test_the_pace_is_a_moving_average_that_one_outlier_does_not_swing() -> None:
     pace.observe("vouchers", 0.01, 1)
     pace.observe("vouchers", 1.0, 1)  # one slow handler
