@@ -61,8 +61,7 @@ def run_delivery(delivery_id: int, *, task_id: str = "", queue: str | None = Non
     """Run delivery ``delivery_id`` if it may start now, with never-attempted deliveries of its queue waiting behind
     it; return its resulting status (``skipped`` if it could not be claimed). ``queue`` is the queue its message
     came from, if known: how many it takes along depends on that queue's pace."""
-    stand_in = pace.stands_in(queue)
-    finished, waiting = _finished_and_waiting(delivery_id, look_behind=stand_in)
+    finished, waiting = _finished_and_waiting(delivery_id, look_behind=pace.stands_in(queue))
     if finished and not waiting:
         # the common case of a batched queue: another claim took it along. One indexed read, not a claim's
         # statement and commit.
