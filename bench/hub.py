@@ -344,6 +344,8 @@ def main() -> None:
     parser.add_argument("--kill-every", type=float, default=20.0, help="seconds between worker SIGKILLs (20)")
     parser.add_argument("--timeout", type=float, default=3600)
     args = parser.parse_args()
+    if args.baseline and args.copies < 2:
+        parser.error("--baseline compares N × B01 with 1 ×: give --copies 2 or more")
 
     with broker(args.broker) as restart_broker:
         print(f"broker: {args.broker}")
