@@ -378,8 +378,8 @@ if EMAIL_BACKEND == "notifications.email_gateway.EmailBackend" and not (EMAIL_GA
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Novair <no-reply@novair.example>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.FileBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.log"))
-# Message ids a send task is given (its claim adds the rest of their gateway batches); 500 sent B01's emails
-# 0.3 s sooner than 200 (bench/README.md, 4 December evening).
+# Message ids a send task is given (its claim adds the rest of their gateway batches); with 500 B01's emails
+# settled a median 1.45 s after its last flow, with 200 1.7 s (bench/README.md, 4 December evening).
 PASSENGER_MESSAGE_BATCH = env.int("PASSENGER_MESSAGE_BATCH", default=500)
 # A batch holds its messages this long; pending messages unclaimed for the grace (their send task was lost
 # with the broker or a killed worker) are sent by the periodic sweep.
